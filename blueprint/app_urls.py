@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from blueprint.views import items, project
+
+app_name = "blueprint"
+
+urlpatterns = [
+    path("", project.project_list, name="project_list"),
+    path("projects/new/", project.project_new, name="project_new"),
+    path("p/<int:pk>/", project.project_detail, name="project_detail"),
+    path("p/<int:pk>/edit/", project.project_edit, name="project_edit"),
+    path("p/<int:pk>/members/", project.member_create, name="member_create"),
+    path("p/<int:pk>/members/<int:member_pk>/", project.member_update, name="member_update"),
+    path(
+        "p/<int:pk>/members/<int:member_pk>/delete/", project.member_delete, name="member_delete"
+    ),
+    path("p/<int:pk>/items/<slug:kind>/new/", items.item_create, name="item_create"),
+    path("p/<int:pk>/items/<slug:kind>/<int:item_pk>/", items.item_hx_row, name="item_hx_row"),
+    path(
+        "p/<int:pk>/items/<slug:kind>/<int:item_pk>/edit/", items.item_update, name="item_update"
+    ),
+    path(
+        "p/<int:pk>/items/<slug:kind>/<int:item_pk>/delete/",
+        items.item_delete_view,
+        name="item_delete",
+    ),
+]

@@ -1,0 +1,158 @@
+"""The kinds of item a workshop edits inline, and the writes they share.
+
+Every inline editor (systems, scenarios, entities, mappings, ...) is the same
+conversation: show a row, swap in a form, save or cancel, delete after saying what
+depends on it. One registry describes each kind; one set of views serves them all.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from blueprint.forms.base import ItemForm
+from blueprint.models import Project
+
+CONFLICT_MESSAGE = "Someone else saved this item after you opened it."
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    slug: str
+    label: str
+    model: type[models.Model]
+    form_class: type[ItemForm]
+    template: str
+    page: str
+    artifact: str
+    layout: str = "table"
+    columns: int = 6
+    parent_field: str | None = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[Any, ...] = ()
+    anchor: Callable[[Any], str] | None = None
+    extra_context: Callable[[Project], dict[str, Any]] | None = field(default=None)
+
+    def queryset(self, project: Project) -> models.QuerySet[Any]:
+        qs = self.model._default_manager.filter(project=project)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+
+REGISTRY: dict[str, ItemKind] = {}
+
+
+def register(kind: ItemKind) -> ItemKind:
+    REGISTRY[kind.slug] = kind
+    return kind
+
+
+def item_kind(slug: str) -> ItemKind | None:
+    return REGISTRY.get(slug)
+
+
+class Conflict(Exception):
+    """The item changed in the database after the form was opened."""
+
+    def __init__(self, current: models.Model) -> None:
+        super().__init__(CONFLICT_MESSAGE)
+        self.current = current
+
+
+def snapshot_fields(obj: models.Model) -> dict[str, Any]:
+    """The item's editable values, as a person reads them (for conflicts and the log)."""
+    values: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        if not f.editable or f.name in {"id", "project", "revision", "created_at", "updated_at"}:
+            continue
+        if f.is_relation:
+            values[str(f.verbose_name)] = str(getattr(obj, f.name) or "")
+        elif f.choices:
+            values[str(f.verbose_name)] = getattr(obj, f"get_{f.name}_display")()
+        else:
+            value = getattr(obj, f.attname)
+            values[str(f.verbose_name)] = "" if value is None else str(value)
+    if obj.pk:
+        for m2m in obj._meta.many_to_many:
+            values[str(m2m.verbose_name)] = ", ".join(
+                sorted(str(o) for o in getattr(obj, m2m.name).all())
+            )
+    return values
+
+
+def item_save(*, form: ItemForm, expected_revision: int | None = None) -> models.Model:
+    """Save a validated item form; refuse it if someone saved the item meanwhile."""
+    with transaction.atomic():
+        instance = form.instance
+        if instance.pk is not None:
+            current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+            if expected_revision is not None and current.revision != expected_revision:
+                raise Conflict(current)
+            instance.revision = current.revision
+        obj = form.save()
+    return obj
+
+
+@dataclass(frozen=True)
+class Dependent:
+    label: str
+    items: list[str]
+    effect: str
+
+
+def dependents_describe(obj: models.Model) -> list[Dependent]:
+    """What points at this item, and what deleting it will do to each."""
+    found: list[Dependent] = []
+    for rel in obj._meta.related_objects:
+        if rel.related_model is None:
+            continue
+        accessor = rel.get_accessor_name()
+        if accessor is None or rel.related_name == "+":
+            continue
+        if rel.many_to_many:
+            related: Iterable[models.Model] = getattr(obj, accessor).all()
+            effect = "will no longer list it"
+        elif rel.one_to_many or rel.one_to_one:
+            on_delete = rel.on_delete
+            if rel.one_to_one:
+                target = getattr(obj, accessor, None)
+                related = [target] if target is not None else []
+            else:
+                related = getattr(obj, accessor).all()
+            if on_delete is models.CASCADE:
+                effect = "will be deleted with it"
+            elif on_delete is models.SET_NULL:
+                effect = "will be left without it (to be filled in again)"
+            elif on_delete is models.PROTECT:
+                effect = "prevent the deletion until they are changed"
+            else:
+                effect = "will be affected"
+        else:
+            continue
+        names = [str(item) for item in related]
+        if names:
+            label = str(rel.related_model._meta.verbose_name_plural).capitalize()
+            found.append(Dependent(label=label, items=names, effect=effect))
+    return found
+
+
+ITEM_PROTECTED = "This item cannot be deleted while other items depend on it: {names}."
+
+
+def item_delete(*, obj: models.Model) -> None:
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except models.ProtectedError as exc:
+        names = ", ".join(sorted({str(o) for o in exc.protected_objects}))
+        raise ValidationError(ITEM_PROTECTED.format(names=names)) from exc

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class BlueprintItem(models.Model):
+    """Something a workshop writes into one project's blueprint.
+
+    `revision` counts saves, so that two people editing the same item can be told
+    apart: a save that carries an older revision is a conflict, not an overwrite.
+    """
+
+    project = models.ForeignKey("blueprint.Project", on_delete=models.CASCADE, related_name="+")
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            self.revision = (self.revision or 0) + 1
+        super().save(*args, **kwargs)

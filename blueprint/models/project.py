@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from blueprint.models.base import BlueprintItem
+
+
+class Project(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AWAITING = "awaiting", "Awaiting sign-off"
+        SIGNED = "signed", "Signed off"
+
+    name = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    business_question = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The question the integration must answer, e.g. “Which leads turned "
+        "into revenue by channel and product?”",
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    version_number = models.PositiveIntegerField(
+        default=1, help_text="The version being drafted, or the last one signed."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state != self.State.DRAFT
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", "Facilitator"
+    BUSINESS_LEADER = "business_leader", "Business leader"
+    PROCESS_OWNER = "process_owner", "Process owner"
+    SYSTEMS_OWNER = "systems_owner", "Systems owner"
+    CONTRIBUTOR = "contributor", "Contributor"
+    VIEWER = "viewer", "Viewer"
+
+
+SIGNOFF_ROLES = (Role.BUSINESS_LEADER, Role.PROCESS_OWNER, Role.SYSTEMS_OWNER)
+EDITOR_ROLES = frozenset(r for r in Role if r != Role.VIEWER)
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "role", "user__display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="one_membership_per_user"),
+            models.UniqueConstraint(
+                fields=["project", "role"],
+                condition=Q(role__in=[r.value for r in SIGNOFF_ROLES]),
+                name="one_holder_per_signoff_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} of {self.project}"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in EDITOR_ROLES
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == Role.FACILITATOR
+
+
+class System(BlueprintItem):
+    class Kind(models.TextChoices):
+        CRM = "crm", "CRM"
+        ERP = "erp", "ERP"
+        SUPPORT = "support", "Support platform"
+        MARKETING = "marketing", "Marketing platform"
+        WAREHOUSE = "warehouse", "Data warehouse"
+        CORE_BANKING = "core_banking", "Core banking"
+        ECOMMERCE = "ecommerce", "E-commerce"
+        BILLING = "billing", "Billing"
+        OTHER = "other", "Other"
+
+    class Maturity(models.TextChoices):
+        MATURE = "mature", "Mature"
+        DEVELOPING = "developing", "Developing"
+        EARLY = "early", "Early"
+
+    class Documentation(models.TextChoices):
+        COMPLETE = "complete", "Complete"
+        PARTIAL = "partial", "Partial"
+        MISSING = "missing", "Missing"
+        UNKNOWN = "unknown", "Unknown"
+
+    class TestEnv(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        UNKNOWN = "unknown", "Unknown"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="systems")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(blank=True)
+    api_maturity = models.CharField(
+        "API maturity", max_length=20, choices=Maturity.choices, default=Maturity.DEVELOPING
+    )
+    api_documentation = models.CharField(
+        "API documentation",
+        max_length=20,
+        choices=Documentation.choices,
+        default=Documentation.UNKNOWN,
+    )
+    test_environment = models.CharField(
+        "Test environment available",
+        max_length=20,
+        choices=TestEnv.choices,
+        default=TestEnv.UNKNOWN,
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="unique_system_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

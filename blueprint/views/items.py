@@ -1,0 +1,209 @@
+"""Inline editors for every kind of blueprint item (see blueprint.items)."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import trigger_client_event
+
+from blueprint.access import ProjectAccess, get_project_for
+from blueprint.items import (
+    Conflict,
+    ItemKind,
+    dependents_describe,
+    item_delete,
+    item_kind,
+    item_save,
+    snapshot_fields,
+)
+from blueprint.views.types import HtmxHttpRequest
+
+ITEM_TEMPLATE = "blueprint/item_page.html"
+
+
+def _kind_or_404(slug: str) -> ItemKind:
+    kind = item_kind(slug)
+    if kind is None:
+        raise Http404("No such kind of item.")
+    return kind
+
+
+def _item_or_404(kind: ItemKind, access: ProjectAccess, item_pk: int) -> Any:
+    return get_object_or_404(kind.queryset(access.project), pk=item_pk)
+
+
+def _page_url(kind: ItemKind, access: ProjectAccess, obj: Any = None) -> str:
+    url = reverse(kind.page, args=[access.project.pk])
+    if obj is not None:
+        url += f"#{kind.slug}-{obj.pk}"
+    return url
+
+
+def _context(kind: ItemKind, access: ProjectAccess, **extra: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "kind": kind,
+        "project": access.project,
+        "access": access,
+        "page_url": reverse(kind.page, args=[access.project.pk]),
+    }
+    if kind.extra_context is not None:
+        context.update(kind.extra_context(access.project))
+    context.update(extra)
+    return context
+
+
+def _changed(response: HttpResponse) -> HttpResponse:
+    """Tell the page the blueprint changed, so badges elsewhere refresh."""
+    return trigger_client_event(response, "blueprint-changed", after="settle")
+
+
+def _render_form(
+    request: HtmxHttpRequest,
+    kind: ItemKind,
+    access: ProjectAccess,
+    form: Any,
+    *,
+    obj: Any = None,
+    status: int = 200,
+    conflict: dict[str, Any] | None = None,
+) -> HttpResponse:
+    if obj is None:
+        action = reverse("blueprint:item_create", args=[access.project.pk, kind.slug])
+    else:
+        action = reverse("blueprint:item_update", args=[access.project.pk, kind.slug, obj.pk])
+    context = _context(kind, access, form=form, item=obj, action=action, conflict=conflict)
+    if request.htmx:
+        return render(request, f"{ITEM_TEMPLATE}#item-form", context, status=status)
+    return render(request, ITEM_TEMPLATE, context, status=status)
+
+
+def _render_row(
+    request: HtmxHttpRequest, kind: ItemKind, access: ProjectAccess, obj: Any
+) -> HttpResponse:
+    return render(request, f"{kind.template}#{kind.slug}-row", _context(kind, access, item=obj))
+
+
+@require_GET
+def item_hx_row(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    item_kind_ = _kind_or_404(kind)
+    access = get_project_for(request, pk)
+    obj = _item_or_404(item_kind_, access, item_pk)
+    if not request.htmx:
+        return redirect(_page_url(item_kind_, access, obj))
+    return _render_row(request, item_kind_, access, obj)
+
+
+@require_http_methods(["GET", "POST"])
+def item_create(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
+    item_kind_ = _kind_or_404(kind)
+    access = get_project_for(request, pk, write=True)
+    if request.method == "GET":
+        initial = {}
+        if item_kind_.parent_field and request.GET.get("parent"):
+            initial[item_kind_.parent_field] = request.GET["parent"]
+        for key, value in request.GET.items():
+            if key.startswith("initial_"):
+                initial[key.removeprefix("initial_")] = value
+        form = item_kind_.form_class(project=access.project, initial=initial)
+        return _render_form(request, item_kind_, access, form)
+    form = item_kind_.form_class(request.POST, project=access.project)
+    if not form.is_valid():
+        return _render_form(request, item_kind_, access, form, status=422)
+    obj = item_save(form=form)
+    if not request.htmx:
+        return redirect(_page_url(item_kind_, access, obj))
+    obj = _item_or_404(item_kind_, access, obj.pk)
+    return _changed(_render_row(request, item_kind_, access, obj))
+
+
+@require_http_methods(["GET", "POST"])
+def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    item_kind_ = _kind_or_404(kind)
+    access = get_project_for(request, pk, write=True)
+    obj = _item_or_404(item_kind_, access, item_pk)
+    if request.method == "GET":
+        form = item_kind_.form_class(project=access.project, instance=obj)
+        return _render_form(request, item_kind_, access, form, obj=obj)
+    before = snapshot_fields(obj)
+    form = item_kind_.form_class(request.POST, project=access.project, instance=obj)
+    if not form.is_valid():
+        return _render_form(request, item_kind_, access, form, obj=obj, status=422)
+    try:
+        obj = item_save(form=form, expected_revision=form.submitted_revision())
+    except Conflict as conflict:
+        current = _item_or_404(item_kind_, access, item_pk)
+        theirs = snapshot_fields(current)
+        # Offer the user's own values again, now based on the latest revision, next
+        # to what the other person saved: saving again keeps theirs, Cancel keeps the other.
+        retry = item_kind_.form_class(request.POST.copy(), project=access.project, instance=current)
+        retry.data["revision"] = current.revision
+        retry.is_valid()
+        mine = {k: v for k, v in _posted_values(retry).items()}
+        rows = [
+            {"field": name, "theirs": theirs.get(name, ""), "mine": mine.get(name, ""),
+             "before": before.get(name, "")}
+            for name in theirs
+            if theirs.get(name, "") != mine.get(name, "") or before.get(name, "") != theirs.get(name, "")
+        ]
+        return _render_form(
+            request, item_kind_, access, retry, obj=current, status=409,
+            conflict={"rows": rows, "message": str(conflict)},
+        )
+    if not request.htmx:
+        return redirect(_page_url(item_kind_, access, obj))
+    obj = _item_or_404(item_kind_, access, obj.pk)
+    return _changed(_render_row(request, item_kind_, access, obj))
+
+
+def _posted_values(form: Any) -> dict[str, str]:
+    """What the user typed, in the same shape as snapshot_fields."""
+    values: dict[str, str] = {}
+    cleaned = getattr(form, "cleaned_data", {})
+    for name, field in form.fields.items():
+        if name == "revision":
+            continue
+        model_field = next(
+            (f for f in form.instance._meta.get_fields() if f.name == name), None
+        )
+        label = str(model_field.verbose_name) if model_field is not None else str(field.label)
+        value = cleaned.get(name, form.data.get(name, ""))
+        if hasattr(value, "all") and not isinstance(value, str):
+            value = ", ".join(sorted(str(o) for o in value))
+        elif isinstance(value, (list, tuple)):
+            value = ", ".join(sorted(str(o) for o in value))
+        elif getattr(field, "choices", None) and not hasattr(value, "pk"):
+            value = dict(field.choices).get(value, value) if value not in (None, "") else ""
+        values[label] = "" if value is None else str(value)
+    return values
+
+
+@require_http_methods(["GET", "POST"])
+def item_delete_view(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    item_kind_ = _kind_or_404(kind)
+    access = get_project_for(request, pk, write=True)
+    obj = _item_or_404(item_kind_, access, item_pk)
+    if request.method == "GET":
+        context = _context(
+            item_kind_, access, item=obj, dependents=dependents_describe(obj),
+            action=reverse("blueprint:item_delete", args=[pk, kind, item_pk]),
+        )
+        if request.htmx:
+            return render(request, f"{ITEM_TEMPLATE}#item-delete", context)
+        return render(request, ITEM_TEMPLATE, {**context, "deleting": True})
+    try:
+        item_delete(obj=obj)
+    except ValidationError as exc:
+        context = _context(
+            item_kind_, access, item=obj, dependents=dependents_describe(obj),
+            action=reverse("blueprint:item_delete", args=[pk, kind, item_pk]),
+            errors=exc.messages,
+        )
+        template = f"{ITEM_TEMPLATE}#item-delete" if request.htmx else ITEM_TEMPLATE
+        return render(request, template, {**context, "deleting": True}, status=422)
+    if not request.htmx:
+        return redirect(_page_url(item_kind_, access))
+    return _changed(HttpResponse(""))

@@ -1,0 +1,172 @@
+"""Project list, overview (systems and people), and member management."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from blueprint.access import ProjectAccess, get_project_for
+from blueprint.forms.project import MemberAddForm, MemberRoleForm, ProjectForm, SystemForm
+from blueprint.items import ItemKind, register
+from blueprint.membership import member_add, member_remove, member_role_change, project_create
+from blueprint.models import Membership, Project, Role, System
+from blueprint.views.types import HtmxHttpRequest
+
+OVERVIEW = "blueprint/project_detail.html"
+
+SYSTEM_KIND = register(
+    ItemKind(
+        slug="system",
+        label="System",
+        model=System,
+        form_class=SystemForm,
+        template=OVERVIEW,
+        page="blueprint:project_detail",
+        artifact="systems",
+        columns=6,
+    )
+)
+
+
+@require_GET
+def project_list(request: HtmxHttpRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("project")
+        .annotate(system_count=Count("project__systems", distinct=True))
+        .order_by("project__name")
+    )
+    return render(request, "blueprint/project_list.html", {"memberships": memberships})
+
+
+@require_http_methods(["GET", "POST"])
+def project_new(request: HtmxHttpRequest) -> HttpResponse:
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        project = project_create(user=request.user, **form.cleaned_data)
+        messages.success(request, f"Project “{project.name}” created. You are its facilitator.")
+        return redirect("blueprint:project_detail", pk=project.pk)
+    return render(request, "blueprint/project_form.html", {"form": form})
+
+
+def _overview_context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
+    project = access.project
+    memberships = list(
+        Membership.objects.filter(project=project).select_related("user").order_by("role", "pk")
+    )
+    order = {role.value: i for i, role in enumerate(Role)}
+    memberships.sort(key=lambda m: (order[m.role], m.user.display_name))
+    context: dict[str, Any] = {
+        "project": project,
+        "access": access,
+        "kind": SYSTEM_KIND,
+        "systems": list(System.objects.filter(project=project)),
+        "memberships": memberships,
+        "role_choices": Role.choices,
+        "member_form": MemberAddForm(project=project),
+        "nav": "overview",
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+def project_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for(request, pk)
+    return render(request, OVERVIEW, _overview_context(access))
+
+
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for(request, pk, manage=True)
+    form = ProjectForm(request.POST or None, instance=access.project)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Project details saved.")
+        return redirect("blueprint:project_detail", pk=pk)
+    return render(
+        request, "blueprint/project_form.html", {"form": form, "project": access.project}
+    )
+
+
+def _members_response(
+    request: HtmxHttpRequest, access: ProjectAccess, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    if not request.htmx:
+        if status >= 400:
+            for error in extra.get("member_errors", []):
+                messages.error(request, error)
+        return redirect("blueprint:project_detail", pk=access.project.pk)
+    context = _overview_context(access, **extra)
+    return render(request, f"{OVERVIEW}#members", context, status=status)
+
+
+@require_POST
+def member_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for(request, pk, manage=True)
+    form = MemberAddForm(request.POST, project=access.project)
+    if form.is_valid():
+        try:
+            member_add(
+                project=access.project,
+                user=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+    if form.errors:
+        return _members_response(
+            request, access, status=422, member_form=form,
+            member_errors=[e for errs in form.errors.values() for e in errs],
+        )
+    return _members_response(request, access)
+
+
+def _membership_or_404(access: ProjectAccess, member_pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "project"), pk=member_pk, project=access.project
+    )
+
+
+@require_POST
+def member_update(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    access = get_project_for(request, pk, manage=True)
+    membership = _membership_or_404(access, member_pk)
+    form = MemberRoleForm(request.POST)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = ["Choose one of the listed roles."]
+    else:
+        try:
+            member_role_change(membership=membership, role=form.cleaned_data["role"])
+        except ValidationError as exc:
+            errors = exc.messages
+    if errors:
+        return _members_response(
+            request, access, status=422, member_errors=errors, error_member=membership.pk
+        )
+    return _members_response(request, access)
+
+
+@require_POST
+def member_delete(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    access = get_project_for(request, pk, manage=True)
+    membership = _membership_or_404(access, member_pk)
+    try:
+        member_remove(membership=membership)
+    except ValidationError as exc:
+        return _members_response(
+            request, access, status=422, member_errors=exc.messages, error_member=membership.pk
+        )
+    if membership.user_id == request.user.pk:
+        return redirect("blueprint:project_list")
+    return _members_response(request, access)
+
+

@@ -1,4 +1,5 @@
 """One place that decides who may read or change a project."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,8 +14,7 @@ FROZEN_MESSAGE = (
     "back to draft before changing it."
 )
 SIGNED_MESSAGE = (
-    "This version is signed off. The facilitator can reopen the project to start the next "
-    "version."
+    "This version is signed off. The facilitator can reopen the project to start the next version."
 )
 
 

@@ -13,14 +13,10 @@ urlpatterns = [
     path("p/<int:pk>/edit/", project.project_edit, name="project_edit"),
     path("p/<int:pk>/members/", project.member_create, name="member_create"),
     path("p/<int:pk>/members/<int:member_pk>/", project.member_update, name="member_update"),
-    path(
-        "p/<int:pk>/members/<int:member_pk>/delete/", project.member_delete, name="member_delete"
-    ),
+    path("p/<int:pk>/members/<int:member_pk>/delete/", project.member_delete, name="member_delete"),
     path("p/<int:pk>/items/<slug:kind>/new/", items.item_create, name="item_create"),
     path("p/<int:pk>/items/<slug:kind>/<int:item_pk>/", items.item_hx_row, name="item_hx_row"),
-    path(
-        "p/<int:pk>/items/<slug:kind>/<int:item_pk>/edit/", items.item_update, name="item_update"
-    ),
+    path("p/<int:pk>/items/<slug:kind>/<int:item_pk>/edit/", items.item_update, name="item_update"),
     path(
         "p/<int:pk>/items/<slug:kind>/<int:item_pk>/delete/",
         items.item_delete_view,

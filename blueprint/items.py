@@ -4,6 +4,7 @@ Every inline editor (systems, scenarios, entities, mappings, ...) is the same
 conversation: show a row, swap in a form, save or cancel, delete after saying what
 depends on it. One registry describes each kind; one set of views serves them all.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

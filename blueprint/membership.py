@@ -1,4 +1,5 @@
 """Projects and the people in them."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,9 @@ ROLE_TAKEN = "{name} already holds the {role} role in this project; change their
 LAST_FACILITATOR = "A project needs at least one facilitator; make someone else facilitator first."
 
 
-def project_create(*, user: User, name: str, summary: str = "", business_question: str = "") -> Project:
+def project_create(
+    *, user: User, name: str, summary: str = "", business_question: str = ""
+) -> Project:
     """Create a project; its creator becomes its facilitator."""
     with transaction.atomic():
         project = Project.objects.create(

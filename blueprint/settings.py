@@ -1,4 +1,5 @@
 """Django settings, read from the environment through small typed helpers."""
+
 from __future__ import annotations
 
 import os
@@ -81,6 +82,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["template_partials.templatetags.partials"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -1,4 +1,5 @@
 """Test settings: fast hashing, in-memory email, plain static storage."""
+
 from __future__ import annotations
 
 from blueprint.settings import *  # noqa: F403

@@ -29,8 +29,14 @@ class ProjectForm(forms.ModelForm):
 class SystemForm(ItemForm):
     class Meta:
         model = System
-        fields = ["name", "kind", "description", "api_maturity", "api_documentation",
-                  "test_environment"]
+        fields = [
+            "name",
+            "kind",
+            "description",
+            "api_maturity",
+            "api_documentation",
+            "test_environment",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def clean_name(self) -> str:

@@ -1,4 +1,5 @@
 """Inline editors for every kind of blueprint item (see blueprint.items)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -142,15 +143,25 @@ def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> H
         retry = item_kind_.form_class(request.POST.copy(), project=access.project, instance=current)
         retry.data["revision"] = current.revision
         retry.is_valid()
-        mine = {k: v for k, v in _posted_values(retry).items()}
+        mine = _posted_values(retry)
         rows = [
-            {"field": name, "theirs": theirs.get(name, ""), "mine": mine.get(name, ""),
-             "before": before.get(name, "")}
+            {
+                "field": name,
+                "theirs": theirs.get(name, ""),
+                "mine": mine.get(name, ""),
+                "before": before.get(name, ""),
+            }
             for name in theirs
-            if theirs.get(name, "") != mine.get(name, "") or before.get(name, "") != theirs.get(name, "")
+            if theirs.get(name, "") != mine.get(name, "")
+            or before.get(name, "") != theirs.get(name, "")
         ]
         return _render_form(
-            request, item_kind_, access, retry, obj=current, status=409,
+            request,
+            item_kind_,
+            access,
+            retry,
+            obj=current,
+            status=409,
             conflict={"rows": rows, "message": str(conflict)},
         )
     if not request.htmx:
@@ -166,14 +177,10 @@ def _posted_values(form: Any) -> dict[str, str]:
     for name, field in form.fields.items():
         if name == "revision":
             continue
-        model_field = next(
-            (f for f in form.instance._meta.get_fields() if f.name == name), None
-        )
+        model_field = next((f for f in form.instance._meta.get_fields() if f.name == name), None)
         label = str(model_field.verbose_name) if model_field is not None else str(field.label)
         value = cleaned.get(name, form.data.get(name, ""))
-        if hasattr(value, "all") and not isinstance(value, str):
-            value = ", ".join(sorted(str(o) for o in value))
-        elif isinstance(value, (list, tuple)):
+        if hasattr(value, "all") and not isinstance(value, str) or isinstance(value, (list, tuple)):
             value = ", ".join(sorted(str(o) for o in value))
         elif getattr(field, "choices", None) and not hasattr(value, "pk"):
             value = dict(field.choices).get(value, value) if value not in (None, "") else ""
@@ -188,7 +195,10 @@ def item_delete_view(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int)
     obj = _item_or_404(item_kind_, access, item_pk)
     if request.method == "GET":
         context = _context(
-            item_kind_, access, item=obj, dependents=dependents_describe(obj),
+            item_kind_,
+            access,
+            item=obj,
+            dependents=dependents_describe(obj),
             action=reverse("blueprint:item_delete", args=[pk, kind, item_pk]),
         )
         if request.htmx:
@@ -198,7 +208,10 @@ def item_delete_view(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int)
         item_delete(obj=obj)
     except ValidationError as exc:
         context = _context(
-            item_kind_, access, item=obj, dependents=dependents_describe(obj),
+            item_kind_,
+            access,
+            item=obj,
+            dependents=dependents_describe(obj),
             action=reverse("blueprint:item_delete", args=[pk, kind, item_pk]),
             errors=exc.messages,
         )

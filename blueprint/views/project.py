@@ -1,4 +1,5 @@
 """Project list, overview (systems and people), and member management."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,7 +15,7 @@ from blueprint.access import ProjectAccess, get_project_for
 from blueprint.forms.project import MemberAddForm, MemberRoleForm, ProjectForm, SystemForm
 from blueprint.items import ItemKind, register
 from blueprint.membership import member_add, member_remove, member_role_change, project_create
-from blueprint.models import Membership, Project, Role, System
+from blueprint.models import Membership, Role, System
 from blueprint.views.types import HtmxHttpRequest
 
 OVERVIEW = "blueprint/project_detail.html"
@@ -89,9 +90,7 @@ def project_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, "Project details saved.")
         return redirect("blueprint:project_detail", pk=pk)
-    return render(
-        request, "blueprint/project_form.html", {"form": form, "project": access.project}
-    )
+    return render(request, "blueprint/project_form.html", {"form": form, "project": access.project})
 
 
 def _members_response(
@@ -123,7 +122,10 @@ def member_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, error)
     if form.errors:
         return _members_response(
-            request, access, status=422, member_form=form,
+            request,
+            access,
+            status=422,
+            member_form=form,
             member_errors=[e for errs in form.errors.values() for e in errs],
         )
     return _members_response(request, access)
@@ -168,5 +170,3 @@ def member_delete(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpResp
     if membership.user_id == request.user.pk:
         return redirect("blueprint:project_list")
     return _members_response(request, access)
-
-

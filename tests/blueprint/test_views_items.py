@@ -1,0 +1,214 @@
+"""The generic inline editor, exercised through systems (the first kind of item)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from blueprint.models import Project, System
+from tests.conftest import HX
+from tests.factories import SystemFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "name": "NetSuite",
+    "kind": "erp",
+    "description": "Finance",
+    "api_maturity": "developing",
+    "api_documentation": "partial",
+    "test_environment": "no",
+}
+
+
+def url(name: str, project: Project, *args: object) -> str:
+    return reverse(f"blueprint:{name}", args=[project.pk, "system", *args])
+
+
+class TestCreate:
+    def test_the_new_form_is_a_partial_row(self, alice: Client, project: Project) -> None:
+        response = alice.get(url("item_create", project), **HX)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "<html" not in body and body.lstrip().startswith("<tr")
+        assert 'name="name"' in body and "API maturity" in body
+
+    def test_without_htmx_the_form_is_a_full_page(self, alice: Client, project: Project) -> None:
+        response = alice.get(url("item_create", project))
+        assert response.status_code == 200 and "<html" in response.content.decode()
+
+    def test_saving_returns_the_new_row(self, alice: Client, project: Project) -> None:
+        response = alice.post(url("item_create", project), VALID, **HX)
+        system = System.objects.get(project=project)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert f'id="system-{system.pk}"' in body and "NetSuite" in body
+        assert "blueprint-changed" in response["HX-Trigger-After-Settle"]
+        assert system.api_documentation == "partial" and system.revision == 1
+
+    def test_without_htmx_saving_redirects_to_the_page(
+        self, alice: Client, project: Project
+    ) -> None:
+        response = alice.post(url("item_create", project), VALID)
+        system = System.objects.get(project=project)
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"/p/{project.pk}/#system-{system.pk}")
+
+    def test_a_duplicate_name_is_refused_at_the_field(
+        self, alice: Client, project: Project
+    ) -> None:
+        SystemFactory(project=project, name="NetSuite")
+        response = alice.post(url("item_create", project), {**VALID, "name": "netsuite"}, **HX)
+        body = response.content.decode()
+        assert response.status_code == 422
+        assert "This project already has a system called “netsuite”." in body
+        assert 'value="netsuite"' in body and "is-invalid" in body
+        assert System.objects.filter(project=project).count() == 1
+
+    def test_the_same_name_in_another_project_is_fine(
+        self, alice: Client, project: Project
+    ) -> None:
+        SystemFactory(name="NetSuite")
+        assert alice.post(url("item_create", project), VALID, **HX).status_code == 200
+
+    def test_an_invalid_choice_is_refused(self, alice: Client, project: Project) -> None:
+        response = alice.post(url("item_create", project), {**VALID, "api_maturity": "x"}, **HX)
+        assert response.status_code == 422
+        assert not System.objects.exists()
+
+    def test_a_viewer_is_refused(self, vera: Client, project: Project) -> None:
+        assert vera.get(url("item_create", project), **HX).status_code == 403
+        assert vera.post(url("item_create", project), VALID, **HX).status_code == 403
+        assert not System.objects.exists()
+
+    def test_an_outsider_gets_404(self, charlie: Client, project: Project) -> None:
+        assert charlie.post(url("item_create", project), VALID).status_code == 404
+        assert not System.objects.filter(project=project).exists()
+
+    def test_anonymous_is_sent_to_login(self, client: Client, project: Project) -> None:
+        response = client.post(url("item_create", project), VALID)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+    def test_an_unknown_kind_is_404(self, alice: Client, project: Project) -> None:
+        response = alice.get(reverse("blueprint:item_create", args=[project.pk, "nope"]))
+        assert response.status_code == 404
+
+    def test_it_refuses_put(self, alice: Client, project: Project) -> None:
+        assert alice.put(url("item_create", project)).status_code == 405
+
+
+class TestUpdate:
+    @pytest.fixture
+    def system(self, project: Project) -> System:
+        return SystemFactory(project=project, name="Salesforce")
+
+    def test_the_edit_form_replaces_the_row(
+        self, alice: Client, project: Project, system: System
+    ) -> None:
+        response = alice.get(url("item_update", project, system.pk), **HX)
+        body = response.content.decode()
+        assert response.status_code == 200 and "<html" not in body
+        assert 'value="Salesforce"' in body and 'name="revision"' in body
+
+    def test_saving_replaces_the_form_with_the_row(
+        self, alice: Client, project: Project, system: System
+    ) -> None:
+        data = {**VALID, "name": "Salesforce Sales Cloud", "revision": system.revision}
+        response = alice.post(url("item_update", project, system.pk), data, **HX)
+        assert response.status_code == 200
+        assert "Salesforce Sales Cloud" in response.content.decode()
+        system.refresh_from_db()
+        assert system.name == "Salesforce Sales Cloud" and system.revision == 2
+
+    def test_cancel_returns_the_row(self, alice: Client, project: Project, system: System) -> None:
+        response = alice.get(url("item_hx_row", project, system.pk), **HX)
+        assert response.status_code == 200
+        assert response.content.decode().lstrip().startswith(f'<tr id="system-{system.pk}"')
+
+    def test_the_row_without_htmx_redirects_to_the_page(
+        self, alice: Client, project: Project, system: System
+    ) -> None:
+        response = alice.get(url("item_hx_row", project, system.pk))
+        assert response.status_code == 302
+
+    def test_renaming_to_its_own_name_is_fine(
+        self, alice: Client, project: Project, system: System
+    ) -> None:
+        data = {**VALID, "name": "Salesforce", "revision": system.revision}
+        assert alice.post(url("item_update", project, system.pk), data, **HX).status_code == 200
+
+    def test_a_second_save_of_an_old_version_is_a_conflict(
+        self, alice: Client, bob: Client, project: Project, system: System
+    ) -> None:
+        opened = system.revision
+        first = {**VALID, "name": "Salesforce", "description": "Alice's words", "revision": opened}
+        assert alice.post(url("item_update", project, system.pk), first, **HX).status_code == 200
+        second = {**VALID, "name": "Salesforce", "description": "Bob's words", "revision": opened}
+        response = bob.post(url("item_update", project, system.pk), second, **HX)
+        body = response.content.decode()
+        assert response.status_code == 409
+        assert "Someone else saved this item" in body
+        assert "Alice&#x27;s words" in body and "Bob&#x27;s words" in body
+        system.refresh_from_db()
+        assert system.description == "Alice's words"
+        # Bob chooses his version: the form now carries the latest revision.
+        assert f'name="revision" value="{system.revision}"' in body
+        third = {**second, "revision": system.revision}
+        assert bob.post(url("item_update", project, system.pk), third, **HX).status_code == 200
+        system.refresh_from_db()
+        assert system.description == "Bob's words"
+
+    def test_another_projects_item_is_404(self, alice: Client, project: Project) -> None:
+        foreign = SystemFactory(name="Foreign")
+        response = alice.post(url("item_update", project, foreign.pk), VALID, **HX)
+        assert response.status_code == 404
+        foreign.refresh_from_db()
+        assert foreign.name == "Foreign"
+
+    def test_a_viewer_cannot_edit(self, vera: Client, project: Project, system: System) -> None:
+        assert vera.get(url("item_update", project, system.pk), **HX).status_code == 403
+        response = vera.post(url("item_update", project, system.pk), VALID, **HX)
+        assert response.status_code == 403
+        system.refresh_from_db()
+        assert system.name == "Salesforce"
+
+    def test_a_frozen_project_refuses_edits_with_a_message(
+        self, alice: Client, project: Project, system: System
+    ) -> None:
+        Project.objects.filter(pk=project.pk).update(state=Project.State.AWAITING)
+        response = alice.post(url("item_update", project, system.pk), VALID, **HX)
+        assert response.status_code == 403
+        assert "frozen while it awaits sign-off" in response.content.decode()
+        system.refresh_from_db()
+        assert system.name == "Salesforce"
+
+
+class TestDelete:
+    def test_the_confirmation_says_nothing_depends_on_it(
+        self, alice: Client, project: Project
+    ) -> None:
+        system = SystemFactory(project=project, name="Legacy")
+        response = alice.get(url("item_delete", project, system.pk), **HX)
+        body = response.content.decode()
+        assert response.status_code == 200 and "<html" not in body
+        assert "Delete system “Legacy”?" in body and "Nothing else in the blueprint" in body
+
+    def test_deleting_removes_the_row(self, alice: Client, project: Project) -> None:
+        system = SystemFactory(project=project)
+        response = alice.post(url("item_delete", project, system.pk), **HX)
+        assert response.status_code == 200 and response.content == b""
+        assert not System.objects.filter(pk=system.pk).exists()
+
+    def test_without_htmx_deleting_redirects(self, alice: Client, project: Project) -> None:
+        system = SystemFactory(project=project)
+        response = alice.post(url("item_delete", project, system.pk))
+        assert response.status_code == 302
+
+    def test_a_viewer_and_an_outsider_cannot_delete(
+        self, vera: Client, charlie: Client, project: Project
+    ) -> None:
+        system = SystemFactory(project=project)
+        assert vera.post(url("item_delete", project, system.pk), **HX).status_code == 403
+        assert charlie.post(url("item_delete", project, system.pk), **HX).status_code == 404
+        assert System.objects.filter(pk=system.pk).exists()

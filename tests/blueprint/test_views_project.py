@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from blueprint.models import Membership, Project, Role
+from tests.conftest import HX
+from tests.factories import MembershipFactory, ProjectFactory, SystemFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(project: Project) -> str:
+    return reverse("blueprint:project_detail", args=[project.pk])
+
+
+class TestProjectList:
+    def test_it_lists_only_my_projects(self, alice: Client, project: Project) -> None:
+        ProjectFactory(name="Hidden project")
+        response = alice.get(reverse("blueprint:project_list"))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert project.name in body and "Hidden project" not in body
+
+    def test_anonymous_is_sent_to_login(self, client: Client) -> None:
+        response = client.get(reverse("blueprint:project_list"))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+    def test_it_refuses_post(self, alice: Client) -> None:
+        assert alice.post(reverse("blueprint:project_list")).status_code == 405
+
+
+class TestProjectNew:
+    def test_the_creator_becomes_facilitator(self, client: Client, db: None) -> None:
+        user = UserFactory()
+        client.force_login(user)
+        response = client.post(
+            reverse("blueprint:project_new"),
+            {"name": "Support to ERP", "summary": "", "business_question": "Why?"},
+        )
+        project = Project.objects.get(name="Support to ERP")
+        assert response.status_code == 302 and response["Location"] == detail(project)
+        assert Membership.objects.get(project=project, user=user).role == Role.FACILITATOR
+
+    def test_a_name_is_required(self, client: Client, db: None) -> None:
+        client.force_login(UserFactory())
+        response = client.post(reverse("blueprint:project_new"), {"name": ""})
+        assert response.status_code == 200
+        assert "This field is required" in response.content.decode()
+        assert not Project.objects.exists()
+
+
+class TestProjectDetail:
+    def test_a_member_sees_systems_and_people(
+        self, alice: Client, project: Project, facilitator: User
+    ) -> None:
+        SystemFactory(project=project, name="Salesforce")
+        response = alice.get(detail(project))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Salesforce" in body and facilitator.display_name in body
+        assert "<html" in body
+        assert "Add system" in body and "Add member" in body
+
+    def test_an_outsider_gets_404(self, charlie: Client, project: Project) -> None:
+        assert charlie.get(detail(project)).status_code == 404
+
+    def test_anonymous_is_sent_to_login(self, client: Client, project: Project) -> None:
+        response = client.get(detail(project))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+    def test_a_viewer_sees_no_edit_controls(self, vera: Client, project: Project) -> None:
+        SystemFactory(project=project, name="Salesforce")
+        body = vera.get(detail(project)).content.decode()
+        assert "Salesforce" in body
+        assert "Add system" not in body and "Add member" not in body and ">Edit<" not in body
+
+    def test_a_contributor_edits_systems_but_not_members(
+        self, bob: Client, project: Project
+    ) -> None:
+        body = bob.get(detail(project)).content.decode()
+        assert "Add system" in body and "Add member" not in body
+
+    def test_it_refuses_post(self, alice: Client, project: Project) -> None:
+        assert alice.post(detail(project)).status_code == 405
+
+    def test_queries_do_not_grow_with_systems(
+        self, alice: Client, project: Project, django_assert_max_num_queries: object
+    ) -> None:
+        SystemFactory.create_batch(3, project=project)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as few:
+            alice.get(detail(project))
+        SystemFactory.create_batch(40, project=project)
+        with CaptureQueriesContext(connection) as many:
+            alice.get(detail(project))
+        assert len(few) == len(many)
+
+
+class TestProjectEdit:
+    def url(self, project: Project) -> str:
+        return reverse("blueprint:project_edit", args=[project.pk])
+
+    def test_the_facilitator_edits_the_business_question(
+        self, alice: Client, project: Project
+    ) -> None:
+        response = alice.post(
+            self.url(project),
+            {"name": project.name, "summary": "S", "business_question": "Which deals close?"},
+        )
+        assert response.status_code == 302
+        project.refresh_from_db()
+        assert project.business_question == "Which deals close?"
+
+    def test_others_are_refused(
+        self, bob: Client, vera: Client, charlie: Client, project: Project
+    ) -> None:
+        assert bob.get(self.url(project)).status_code == 403
+        assert vera.post(self.url(project), {"name": "X"}).status_code == 403
+        assert charlie.get(self.url(project)).status_code == 404
+        project.refresh_from_db()
+        assert project.name == "Lead-to-cash"
+
+
+class TestMembers:
+    def test_the_facilitator_adds_a_member_with_htmx(self, alice: Client, project: Project) -> None:
+        newcomer = UserFactory(email="nia@example.com", display_name="Nia")
+        response = alice.post(
+            reverse("blueprint:member_create", args=[project.pk]),
+            {"email": "NIA@example.com", "role": Role.PROCESS_OWNER},
+            **HX,
+        )
+        assert response.status_code == 200
+        assert "<html" not in response.content.decode()
+        assert 'id="members"' in response.content.decode() and "Nia" in response.content.decode()
+        assert Membership.objects.get(project=project, user=newcomer).role == Role.PROCESS_OWNER
+
+    def test_an_unknown_email_is_refused_at_the_field(
+        self, alice: Client, project: Project
+    ) -> None:
+        response = alice.post(
+            reverse("blueprint:member_create", args=[project.pk]),
+            {"email": "ghost@example.com", "role": Role.VIEWER},
+            **HX,
+        )
+        assert response.status_code == 422
+        assert "Nobody with this email address" in response.content.decode()
+        assert 'value="ghost@example.com"' in response.content.decode()
+
+    def test_a_taken_signoff_role_is_refused(
+        self, alice: Client, project: Project, business_leader: User
+    ) -> None:
+        UserFactory(email="nia@example.com")
+        response = alice.post(
+            reverse("blueprint:member_create", args=[project.pk]),
+            {"email": "nia@example.com", "role": Role.BUSINESS_LEADER},
+            **HX,
+        )
+        assert response.status_code == 422
+        assert "already holds the business leader role" in response.content.decode()
+        assert project.memberships.count() == 2
+
+    def test_the_facilitator_changes_a_role(
+        self, alice: Client, project: Project, contributor: User
+    ) -> None:
+        membership = Membership.objects.get(project=project, user=contributor)
+        response = alice.post(
+            reverse("blueprint:member_update", args=[project.pk, membership.pk]),
+            {"role": Role.SYSTEMS_OWNER},
+            **HX,
+        )
+        assert response.status_code == 200
+        membership.refresh_from_db()
+        assert membership.role == Role.SYSTEMS_OWNER
+
+    def test_the_facilitator_removes_a_member(
+        self, alice: Client, project: Project, viewer: User
+    ) -> None:
+        membership = Membership.objects.get(project=project, user=viewer)
+        response = alice.post(
+            reverse("blueprint:member_delete", args=[project.pk, membership.pk]), **HX
+        )
+        assert response.status_code == 200
+        assert not Membership.objects.filter(pk=membership.pk).exists()
+
+    def test_the_last_facilitator_cannot_remove_themself(
+        self, alice: Client, project: Project, facilitator: User
+    ) -> None:
+        membership = Membership.objects.get(project=project, user=facilitator)
+        response = alice.post(
+            reverse("blueprint:member_delete", args=[project.pk, membership.pk]), **HX
+        )
+        assert response.status_code == 422
+        assert "at least one facilitator" in response.content.decode()
+
+    def test_without_htmx_it_redirects_to_the_overview(
+        self, alice: Client, project: Project
+    ) -> None:
+        UserFactory(email="nia@example.com")
+        response = alice.post(
+            reverse("blueprint:member_create", args=[project.pk]),
+            {"email": "nia@example.com", "role": Role.VIEWER},
+        )
+        assert response.status_code == 302 and response["Location"] == detail(project)
+
+    def test_non_facilitators_cannot_manage_members(
+        self, bob: Client, vera: Client, charlie: Client, project: Project, facilitator: User
+    ) -> None:
+        target = Membership.objects.get(project=project, user=facilitator)
+        UserFactory(email="nia@example.com")
+        add = reverse("blueprint:member_create", args=[project.pk])
+        change = reverse("blueprint:member_update", args=[project.pk, target.pk])
+        remove = reverse("blueprint:member_delete", args=[project.pk, target.pk])
+        for client, status in ((bob, 403), (vera, 403), (charlie, 404)):
+            assert (
+                client.post(add, {"email": "nia@example.com", "role": "viewer"}).status_code
+                == status
+            )
+            assert client.post(change, {"role": Role.VIEWER}).status_code == status
+            assert client.post(remove).status_code == status
+        target.refresh_from_db()
+        assert target.role == Role.FACILITATOR
+        assert project.memberships.count() == 3
+
+    def test_a_membership_of_another_project_is_404(self, alice: Client, project: Project) -> None:
+        foreign = MembershipFactory(role=Role.VIEWER)
+        response = alice.post(
+            reverse("blueprint:member_delete", args=[project.pk, foreign.pk]), **HX
+        )
+        assert response.status_code == 404
+        assert Membership.objects.filter(pk=foreign.pk).exists()
+
+    def test_member_endpoints_refuse_get(self, alice: Client, project: Project) -> None:
+        assert alice.get(reverse("blueprint:member_create", args=[project.pk])).status_code == 405

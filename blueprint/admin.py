@@ -2,7 +2,30 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from blueprint.models import Membership, Project, System
+from blueprint.models import (
+    Attribute,
+    AuditItem,
+    Automation,
+    CategoryNotApplicable,
+    ContractItem,
+    DeliveryPhase,
+    Entity,
+    EntityCopy,
+    ExceptionRule,
+    FieldMapping,
+    Guardrail,
+    JourneyStep,
+    Membership,
+    Outcome,
+    OwnershipRule,
+    Project,
+    ReasonCode,
+    Relationship,
+    Report,
+    ReportDimension,
+    Scenario,
+    System,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,3 +61,153 @@ class SystemAdmin(admin.ModelAdmin):
     list_display = ["name", "project", "kind", "api_maturity", "api_documentation"]
     list_filter = ["kind", "api_maturity", "api_documentation", "test_environment"]
     search_fields = ["name", "description", "project__name"]
+
+
+class ProjectItemAdmin(admin.ModelAdmin):
+    """Admin for a blueprint item: filter by project, search by its text."""
+
+    list_filter = ["project"]
+    list_select_related = ["project"]
+    readonly_fields = ["revision", "created_at", "updated_at"]
+
+
+class JourneyStepInline(admin.TabularInline):
+    model = JourneyStep
+    extra = 0
+    fields = ["position", "system", "description", "actor"]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(ProjectItemAdmin):
+    list_display = ["title", "category", "project"]
+    list_filter = ["project", "category"]
+    search_fields = ["title", "narrative"]
+    filter_horizontal = ["systems"]
+    inlines = [JourneyStepInline]
+
+
+@admin.register(JourneyStep)
+class JourneyStepAdmin(ProjectItemAdmin):
+    list_display = ["scenario", "position", "system", "actor"]
+
+
+@admin.register(CategoryNotApplicable)
+class CategoryNotApplicableAdmin(ProjectItemAdmin):
+    list_display = ["category", "project"]
+
+
+class AttributeInline(admin.TabularInline):
+    model = Attribute
+    extra = 0
+    fields = ["name", "kind", "source_of_truth"]
+
+
+@admin.register(Entity)
+class EntityAdmin(ProjectItemAdmin):
+    list_display = ["name", "kind", "home_system", "sync_state", "project"]
+    search_fields = ["name", "description"]
+    filter_horizontal = ["identity_attributes", "identifier_acceptors"]
+    inlines = [AttributeInline]
+
+
+@admin.register(EntityCopy)
+class EntityCopyAdmin(ProjectItemAdmin):
+    list_display = ["entity", "system", "project"]
+
+
+@admin.register(Attribute)
+class AttributeAdmin(ProjectItemAdmin):
+    list_display = ["name", "entity", "kind", "source_of_truth", "project"]
+    search_fields = ["name", "description"]
+    filter_horizontal = ["display_systems", "update_systems"]
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(ProjectItemAdmin):
+    list_display = ["from_entity", "description", "to_entity", "maintained_in"]
+    filter_horizontal = ["synced_systems"]
+
+
+class ReasonCodeInline(admin.TabularInline):
+    model = ReasonCode
+    extra = 0
+    fields = ["code", "description"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(ProjectItemAdmin):
+    list_display = ["name", "polarity", "entity", "recorded_in", "project"]
+    inlines = [ReasonCodeInline]
+
+
+@admin.register(ReasonCode)
+class ReasonCodeAdmin(ProjectItemAdmin):
+    list_display = ["code", "outcome", "project"]
+
+
+@admin.register(FieldMapping)
+class FieldMappingAdmin(ProjectItemAdmin):
+    list_display = [
+        "source_system",
+        "source_field",
+        "target_system",
+        "target_field",
+        "direction",
+        "conflict_rule",
+        "project",
+    ]
+    list_select_related = ["project", "source_system", "target_system"]
+    search_fields = ["source_field", "target_field", "transformation"]
+
+
+@admin.register(OwnershipRule)
+class OwnershipRuleAdmin(ProjectItemAdmin):
+    list_display = ["area", "system", "owner_name", "owner_role", "project"]
+
+
+@admin.register(ExceptionRule)
+class ExceptionRuleAdmin(ProjectItemAdmin):
+    list_display = ["situation", "manual_owner", "project"]
+
+
+@admin.register(Guardrail)
+class GuardrailAdmin(ProjectItemAdmin):
+    list_display = ["kind", "attribute", "system", "project"]
+    filter_horizontal = ["forbidden_systems"]
+
+
+class ReportDimensionInline(admin.TabularInline):
+    model = ReportDimension
+    extra = 0
+    fields = ["name", "attribute"]
+
+
+@admin.register(Report)
+class ReportAdmin(ProjectItemAdmin):
+    list_display = ["name", "measures", "project"]
+    inlines = [ReportDimensionInline]
+
+
+@admin.register(ReportDimension)
+class ReportDimensionAdmin(ProjectItemAdmin):
+    list_display = ["name", "report", "attribute", "project"]
+
+
+@admin.register(Automation)
+class AutomationAdmin(ProjectItemAdmin):
+    list_display = ["name", "trigger_type", "action", "sending_system", "owner", "project"]
+
+
+@admin.register(DeliveryPhase)
+class DeliveryPhaseAdmin(ProjectItemAdmin):
+    list_display = ["phase", "target_date", "project"]
+
+
+@admin.register(ContractItem)
+class ContractItemAdmin(ProjectItemAdmin):
+    list_display = ["system", "topic", "done", "project"]
+
+
+@admin.register(AuditItem)
+class AuditItemAdmin(ProjectItemAdmin):
+    list_display = ["topic", "done", "project"]

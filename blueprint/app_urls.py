@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from blueprint.views import items, project
+from blueprint.views import delivery, governance, items, mapping, project, requirements, scenarios
 
 app_name = "blueprint"
 
@@ -14,6 +14,14 @@ urlpatterns = [
     path("p/<int:pk>/members/", project.member_create, name="member_create"),
     path("p/<int:pk>/members/<int:member_pk>/", project.member_update, name="member_update"),
     path("p/<int:pk>/members/<int:member_pk>/delete/", project.member_delete, name="member_delete"),
+    # One page per artifact.
+    path("p/<int:pk>/scenarios/", scenarios.scenarios_page, name="scenarios"),
+    path("p/<int:pk>/data-model/", mapping.data_model_page, name="data_model"),
+    path("p/<int:pk>/field-mappings/", mapping.mappings_page, name="mappings"),
+    path("p/<int:pk>/ownership/", governance.governance_page, name="governance"),
+    path("p/<int:pk>/reporting/", requirements.requirements_page, name="requirements"),
+    path("p/<int:pk>/delivery/", delivery.delivery_page, name="delivery"),
+    # The inline editor shared by every kind of item.
     path("p/<int:pk>/items/<slug:kind>/new/", items.item_create, name="item_create"),
     path("p/<int:pk>/items/<slug:kind>/<int:item_pk>/", items.item_hx_row, name="item_hx_row"),
     path("p/<int:pk>/items/<slug:kind>/<int:item_pk>/edit/", items.item_update, name="item_update"),
@@ -21,5 +29,10 @@ urlpatterns = [
         "p/<int:pk>/items/<slug:kind>/<int:item_pk>/delete/",
         items.item_delete_view,
         name="item_delete",
+    ),
+    path(
+        "p/<int:pk>/items/<slug:kind>/<int:item_pk>/move/<str:direction>/",
+        items.item_hx_move,
+        name="item_hx_move",
     ),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import User
+from blueprint.membership import phases_create
 from blueprint.models import Membership, Project, System
 
 
@@ -57,4 +58,5 @@ def _project_create(spec: dict[str, Any], users: dict[str, User]) -> Project:
         )
     for system in spec.get("systems", []):
         System.objects.create(project=project, **system)
+    phases_create(project=project)
     return project

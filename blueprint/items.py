@@ -91,10 +91,23 @@ def snapshot_fields(obj: models.Model) -> dict[str, Any]:
     return values
 
 
-def item_save(*, form: ItemForm, expected_revision: int | None = None) -> models.Model:
+def item_save(
+    *, form: ItemForm, kind: ItemKind | None = None, expected_revision: int | None = None
+) -> models.Model:
     """Save a validated item form; refuse it if someone saved the item meanwhile."""
     with transaction.atomic():
         instance = form.instance
+        if (
+            instance.pk is None
+            and kind is not None
+            and kind.parent_field
+            and hasattr(instance, "position")
+        ):
+            siblings = kind.model._default_manager.filter(
+                **{kind.parent_field: getattr(instance, kind.parent_field)}
+            )
+            last = siblings.aggregate(m=models.Max("position"))["m"] or 0
+            instance.position = last + 1
         if instance.pk is not None:
             current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
             if expected_revision is not None and current.revision != expected_revision:
@@ -157,3 +170,24 @@ def item_delete(*, obj: models.Model) -> None:
     except models.ProtectedError as exc:
         names = ", ".join(sorted({str(o) for o in exc.protected_objects}))
         raise ValidationError(ITEM_PROTECTED.format(names=names)) from exc
+
+
+def item_move(*, kind: ItemKind, obj: Any, direction: str) -> None:
+    """Swap an ordered item with its neighbour among the items of the same parent."""
+    if kind.parent_field is None or not hasattr(obj, "position"):
+        raise ValueError("This kind of item has no order.")
+    with transaction.atomic():
+        siblings = list(
+            kind.model._default_manager.select_for_update()
+            .filter(**{kind.parent_field: getattr(obj, kind.parent_field)})
+            .order_by("position", "pk")
+        )
+        # Renumber first so that positions are 1..n even after deletions.
+        for number, sibling in enumerate(siblings, start=1):
+            sibling.position = number
+        index = next(i for i, s in enumerate(siblings) if s.pk == obj.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(siblings):
+            siblings[index], siblings[other] = siblings[other], siblings[index]
+        for number, sibling in enumerate(siblings, start=1):
+            type(sibling)._default_manager.filter(pk=sibling.pk).update(position=number)

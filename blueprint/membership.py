@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from blueprint.models import SIGNOFF_ROLES, Membership, Project, Role
+from blueprint.models import SIGNOFF_ROLES, DeliveryPhase, Membership, Phase, Project, Role
 
 ROLE_TAKEN = "{name} already holds the {role} role in this project; change their role first."
 LAST_FACILITATOR = "A project needs at least one facilitator; make someone else facilitator first."
@@ -21,7 +21,16 @@ def project_create(
             name=name, summary=summary, business_question=business_question, created_by=user
         )
         Membership.objects.create(project=project, user=user, role=Role.FACILITATOR)
+        phases_create(project=project)
     return project
+
+
+def phases_create(*, project: Project) -> None:
+    """Give a project the four delivery phases, to be filled in (never blocking)."""
+    existing = set(DeliveryPhase.objects.filter(project=project).values_list("phase", flat=True))
+    DeliveryPhase.objects.bulk_create(
+        DeliveryPhase(project=project, phase=phase) for phase in Phase if phase not in existing
+    )
 
 
 def _check_role_free(*, project: Project, role: str, exclude: Membership | None = None) -> None:

@@ -1,5 +1,62 @@
 from __future__ import annotations
 
+from blueprint.models.delivery import (
+    AuditItem,
+    AuditTopic,
+    ContractItem,
+    ContractTopic,
+    DeliveryPhase,
+    Phase,
+)
+from blueprint.models.governance import ExceptionRule, Guardrail, OwnershipRule
+from blueprint.models.mapping import (
+    Attribute,
+    Entity,
+    EntityCopy,
+    FieldMapping,
+    Outcome,
+    ReasonCode,
+    Relationship,
+)
 from blueprint.models.project import SIGNOFF_ROLES, Membership, Project, Role, System
+from blueprint.models.requirements import Automation, Report, ReportDimension, TimeWindow
+from blueprint.models.scenarios import (
+    CATEGORY_QUESTIONS,
+    Category,
+    CategoryNotApplicable,
+    JourneyStep,
+    Scenario,
+)
 
-__all__ = ["SIGNOFF_ROLES", "Membership", "Project", "Role", "System"]
+__all__ = [
+    "CATEGORY_QUESTIONS",
+    "SIGNOFF_ROLES",
+    "Attribute",
+    "AuditItem",
+    "AuditTopic",
+    "Automation",
+    "Category",
+    "CategoryNotApplicable",
+    "ContractItem",
+    "ContractTopic",
+    "DeliveryPhase",
+    "Entity",
+    "EntityCopy",
+    "ExceptionRule",
+    "FieldMapping",
+    "Guardrail",
+    "JourneyStep",
+    "Membership",
+    "Outcome",
+    "OwnershipRule",
+    "Phase",
+    "Project",
+    "ReasonCode",
+    "Relationship",
+    "Report",
+    "ReportDimension",
+    "Role",
+    "Scenario",
+    "System",
+    "TimeWindow",
+]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from blueprint.access import ProjectAccess, get_project_for
@@ -18,6 +18,7 @@ from blueprint.items import (
     dependents_describe,
     item_delete,
     item_kind,
+    item_move,
     item_save,
     snapshot_fields,
 )
@@ -114,7 +115,7 @@ def item_create(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     form = item_kind_.form_class(request.POST, project=access.project)
     if not form.is_valid():
         return _render_form(request, item_kind_, access, form, status=422)
-    obj = item_save(form=form)
+    obj = item_save(form=form, kind=item_kind_)
     if not request.htmx:
         return redirect(_page_url(item_kind_, access, obj))
     obj = _item_or_404(item_kind_, access, obj.pk)
@@ -134,7 +135,7 @@ def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> H
     if not form.is_valid():
         return _render_form(request, item_kind_, access, form, obj=obj, status=422)
     try:
-        obj = item_save(form=form, expected_revision=form.submitted_revision())
+        obj = item_save(form=form, kind=item_kind_, expected_revision=form.submitted_revision())
     except Conflict as conflict:
         current = _item_or_404(item_kind_, access, item_pk)
         theirs = snapshot_fields(current)
@@ -220,3 +221,22 @@ def item_delete_view(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int)
     if not request.htmx:
         return redirect(_page_url(item_kind_, access))
     return _changed(HttpResponse(""))
+
+
+@require_POST
+def item_hx_move(
+    request: HtmxHttpRequest, pk: int, kind: str, item_pk: int, direction: str
+) -> HttpResponse:
+    """Move an ordered item (a journey step) up or down; answer with its refreshed list."""
+    item_kind_ = _kind_or_404(kind)
+    access = get_project_for(request, pk, write=True)
+    obj = _item_or_404(item_kind_, access, item_pk)
+    if direction not in {"up", "down"} or item_kind_.parent_field is None:
+        raise Http404("Items of this kind cannot be moved.")
+    item_move(kind=item_kind_, obj=obj, direction=direction)
+    if not request.htmx:
+        return redirect(_page_url(item_kind_, access, obj))
+    parent = getattr(obj, item_kind_.parent_field)
+    parent = type(parent)._default_manager.get(pk=parent.pk)
+    context = _context(item_kind_, access, parent=parent)
+    return _changed(render(request, f"{item_kind_.template}#{item_kind_.slug}-list", context))

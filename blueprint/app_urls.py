@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from blueprint.views import delivery, governance, items, mapping, project, requirements, scenarios
+from blueprint.views import (
+    delivery,
+    field_mappings,
+    governance,
+    items,
+    mapping,
+    project,
+    requirements,
+    scenarios,
+)
 
 app_name = "blueprint"
 
@@ -17,7 +26,7 @@ urlpatterns = [
     # One page per artifact.
     path("p/<int:pk>/scenarios/", scenarios.scenarios_page, name="scenarios"),
     path("p/<int:pk>/data-model/", mapping.data_model_page, name="data_model"),
-    path("p/<int:pk>/field-mappings/", mapping.mappings_page, name="mappings"),
+    path("p/<int:pk>/field-mappings/", field_mappings.mappings_page, name="mappings"),
     path("p/<int:pk>/ownership/", governance.governance_page, name="governance"),
     path("p/<int:pk>/reporting/", requirements.requirements_page, name="requirements"),
     path("p/<int:pk>/delivery/", delivery.delivery_page, name="delivery"),

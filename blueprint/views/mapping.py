@@ -16,9 +16,3 @@ def data_model_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {"project": access.project, "access": access, "nav": "data_model"}
     return render(request, "blueprint/data_model.html", context)
 
-
-@require_GET
-def mappings_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    access = get_project_for(request, pk)
-    context = {"project": access.project, "access": access, "nav": "mappings"}
-    return render(request, "blueprint/mappings.html", context)

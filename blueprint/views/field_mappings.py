@@ -1,0 +1,17 @@
+"""Placeholder page, replaced by the artifact's real editor."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from blueprint.access import get_project_for
+from blueprint.views.types import HtmxHttpRequest
+
+
+@require_GET
+def mappings_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for(request, pk)
+    context = {"project": access.project, "access": access, "nav": "mappings"}
+    return render(request, "blueprint/mappings.html", context)

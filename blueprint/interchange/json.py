@@ -1,0 +1,135 @@
+"""The whole project as JSON, both ways: export is the document; import builds models."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import User
+from blueprint.document import (
+    SECTIONS,
+    Document,
+    DocumentFormatError,
+    Key,
+    Section,
+)
+from blueprint.membership import phases_create
+from blueprint.models import SIGNOFF_ROLES, Membership, Project, Role
+
+UNKNOWN_CHOICE = "{where}: “{value}” is not one of the allowed values for {field}."
+TOO_LONG = "{where}: {field} is longer than {limit} characters."
+BLANK = "{where}: {field} must not be empty."
+
+
+def _model_values(section: Section, item: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(item):
+        if f.name == "id" or f.name in section.m2m or f.name in section.refs:
+            continue
+        value = getattr(item, f.name)
+        if isinstance(value, tuple):
+            value = list(value)
+        values[f.name] = value
+    return values
+
+
+def _validate(section: Section, item: Any, values: dict[str, Any]) -> None:
+    where = f"{section.name} {item.id!r}"
+    for name, value in values.items():
+        model_field = section.model._meta.get_field(name)
+        if model_field.choices and not (value == "" and model_field.blank):
+            allowed = {str(c[0]) for c in model_field.flatchoices}
+            if str(value) not in allowed:
+                raise DocumentFormatError(
+                    UNKNOWN_CHOICE.format(where=where, value=value, field=name)
+                )
+        limit = getattr(model_field, "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise DocumentFormatError(TOO_LONG.format(where=where, field=name, limit=limit))
+        if (
+            isinstance(value, str)
+            and not model_field.blank
+            and not value.strip()
+            and not model_field.choices
+        ):
+            raise DocumentFormatError(BLANK.format(where=where, field=name))
+
+
+def items_build(*, doc: Document, project: Project) -> dict[str, dict[Key, int]]:
+    """Create every item of the document in an empty project; returns document id -> pk."""
+    keymap: dict[str, dict[Key, int]] = defaultdict(dict)
+    for section in SECTIONS:
+        items = getattr(doc, section.name)
+        if not items:
+            continue
+        instances = []
+        for item in items:
+            values = _model_values(section, item)
+            _validate(section, item, values)
+            for ref, target in section.refs.items():
+                key = getattr(item, ref)
+                values[ref] = keymap[target][key] if key is not None else None
+            instances.append(section.model(project=project, **values))
+        created = section.model._default_manager.bulk_create(instances)
+        for item, instance in zip(items, created, strict=True):
+            keymap[section.name][item.id] = instance.pk
+    for section in SECTIONS:
+        for doc_field, (model_field, target) in section.m2m.items():
+            m2m = section.model._meta.get_field(model_field)
+            through = m2m.remote_field.through
+            rows = [
+                through(
+                    **{
+                        m2m.m2m_column_name(): keymap[section.name][item.id],
+                        m2m.m2m_reverse_name(): keymap[target][key],
+                    }
+                )
+                for item in getattr(doc, section.name)
+                for key in getattr(item, doc_field)
+            ]
+            through.objects.bulk_create(rows)
+    phases_create(project=project)
+    return keymap
+
+
+@dataclasses.dataclass
+class ImportReport:
+    project: Project
+    skipped_members: list[str]
+
+
+def project_import(*, doc: Document, user: User, name: str | None = None) -> ImportReport:
+    """Create a new project from a document. The importer becomes its facilitator;
+    members whose email has an account here keep their role."""
+    skipped: list[str] = []
+    with transaction.atomic():
+        project = Project.objects.create(
+            name=(name or doc.project.name)[:200],
+            summary=doc.project.summary,
+            business_question=doc.project.business_question[:500],
+            created_by=user,
+        )
+        Membership.objects.create(project=project, user=user, role=Role.FACILITATOR)
+        emails = {m.email.lower() for m in doc.members}
+        users = {u.email: u for u in User.objects.filter(email__in=emails)}
+        taken_roles: set[str] = set()
+        for member in doc.members:
+            if member.role not in Role.values:
+                raise DocumentFormatError(
+                    f"members: “{member.role}” is not a role ({', '.join(Role.values)})."
+                )
+            account = users.get(member.email.lower())
+            if account is None or account.pk == user.pk:
+                if account is None:
+                    skipped.append(member.email)
+                continue
+            if member.role in SIGNOFF_ROLES and member.role in taken_roles:
+                skipped.append(member.email)
+                continue
+            taken_roles.add(member.role)
+            Membership.objects.create(project=project, user=account, role=member.role)
+        items_build(doc=doc, project=project)
+    return ImportReport(project=project, skipped_members=skipped)

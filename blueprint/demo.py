@@ -1,4 +1,4 @@
-"""Demo data: users and projects described in a JSON file (fixtures/demo.json)."""
+"""Demo data: users, and projects written as blueprint documents (fixtures/demo.json)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import User
-from blueprint.membership import phases_create
-from blueprint.models import Membership, Project, System
+from blueprint.document import document_from_dict
+from blueprint.interchange.json import project_import
+from blueprint.models import Project, Role
 
 
 @dataclass
@@ -21,42 +22,25 @@ def demo_load(*, data: dict[str, Any]) -> DemoReport:
     """Create what is missing and leave what exists alone, so it can run on every start."""
     report = DemoReport()
     with transaction.atomic():
-        users: dict[str, User] = {}
         for spec in data["users"]:
-            user = User.objects.filter(email__iexact=spec["email"]).first()
-            if user is None:
-                user = User.objects.create_user(
-                    email=spec["email"],
-                    password=data["password"],
-                    display_name=spec["display_name"],
-                    job_title=spec.get("job_title", ""),
-                    is_staff=spec.get("is_staff", False),
-                    is_superuser=spec.get("is_superuser", False),
-                )
-                report.lines.append(f"Created user {user.email}")
-            users[user.email] = user
-        for spec in data["projects"]:
-            if Project.objects.filter(name=spec["name"]).exists():
-                report.lines.append(f"Project “{spec['name']}” already there; left as it is.")
+            if User.objects.filter(email__iexact=spec["email"]).exists():
                 continue
-            _project_create(spec, users)
-            report.lines.append(f"Created project “{spec['name']}”")
+            User.objects.create_user(
+                email=spec["email"],
+                password=data["password"],
+                display_name=spec["display_name"],
+                job_title=spec.get("job_title", ""),
+                is_staff=spec.get("is_staff", False),
+                is_superuser=spec.get("is_superuser", False),
+            )
+            report.lines.append(f"Created user {spec['email']}")
+        for raw in data["projects"]:
+            doc = document_from_dict(raw)
+            if Project.objects.filter(name=doc.project.name).exists():
+                report.lines.append(f"Project “{doc.project.name}” already there; left as it is.")
+                continue
+            facilitator = next(m for m in doc.members if m.role == Role.FACILITATOR)
+            creator = User.objects.get(email__iexact=facilitator.email)
+            project_import(doc=doc, user=creator)
+            report.lines.append(f"Created project “{doc.project.name}”")
     return report
-
-
-def _project_create(spec: dict[str, Any], users: dict[str, User]) -> Project:
-    creator = users[spec["members"][0]["email"].lower()]
-    project = Project.objects.create(
-        name=spec["name"],
-        summary=spec.get("summary", ""),
-        business_question=spec.get("business_question", ""),
-        created_by=creator,
-    )
-    for member in spec["members"]:
-        Membership.objects.create(
-            project=project, user=users[member["email"].lower()], role=member["role"]
-        )
-    for system in spec.get("systems", []):
-        System.objects.create(project=project, **system)
-    phases_create(project=project)
-    return project

@@ -51,7 +51,7 @@ class SystemForm(ItemForm):
 
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label="Email of the person")
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.CONTRIBUTOR)
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

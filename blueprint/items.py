@@ -14,8 +14,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from accounts.models import User
+from blueprint.access import FROZEN_MESSAGE, SIGNED_MESSAGE, ProjectFrozen
+from blueprint.activity import activity_record
 from blueprint.forms.base import ItemForm
-from blueprint.models import Project
+from blueprint.models import ActivityEntry, Project
 
 CONFLICT_MESSAGE = "Someone else saved this item after you opened it."
 
@@ -91,12 +94,31 @@ def snapshot_fields(obj: models.Model) -> dict[str, Any]:
     return values
 
 
+def _lock_draft(project: Project) -> None:
+    """Hold the project row for this write and refuse it unless the project is a draft.
+
+    The view already checked, but a sign-off request may have frozen the project since;
+    taking the row lock makes the two serialise.
+    """
+    state = Project.objects.select_for_update().values_list("state", flat=True).get(pk=project.pk)
+    if state == Project.State.AWAITING:
+        raise ProjectFrozen(FROZEN_MESSAGE)
+    if state == Project.State.SIGNED:
+        raise ProjectFrozen(SIGNED_MESSAGE)
+
+
 def item_save(
-    *, form: ItemForm, kind: ItemKind | None = None, expected_revision: int | None = None
+    *,
+    form: ItemForm,
+    kind: ItemKind | None = None,
+    user: User | None = None,
+    expected_revision: int | None = None,
 ) -> models.Model:
     """Save a validated item form; refuse it if someone saved the item meanwhile."""
     with transaction.atomic():
+        _lock_draft(form.project)
         instance = form.instance
+        before: dict[str, Any] = {}
         if (
             instance.pk is None
             and kind is not None
@@ -112,8 +134,21 @@ def item_save(
             current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
             if expected_revision is not None and current.revision != expected_revision:
                 raise Conflict(current)
+            before = snapshot_fields(current)
             instance.revision = current.revision
         obj = form.save()
+        after = snapshot_fields(obj)
+        if not before or before != after:
+            activity_record(
+                project=form.project,
+                user=user,
+                action=ActivityEntry.Action.UPDATED if before else ActivityEntry.Action.CREATED,
+                artifact=kind.artifact if kind else "",
+                item_kind=str(obj._meta.verbose_name),
+                item_label=str(obj),
+                before=before,
+                after=after,
+            )
     return obj
 
 
@@ -163,10 +198,22 @@ def dependents_describe(obj: models.Model) -> list[Dependent]:
 ITEM_PROTECTED = "This item cannot be deleted while other items depend on it: {names}."
 
 
-def item_delete(*, obj: models.Model) -> None:
+def item_delete(*, obj: Any, kind: ItemKind | None = None, user: User | None = None) -> None:
     try:
         with transaction.atomic():
+            _lock_draft(obj.project)
+            before = snapshot_fields(obj)
+            label = str(obj)
             obj.delete()
+            activity_record(
+                project=obj.project,
+                user=user,
+                action=ActivityEntry.Action.DELETED,
+                artifact=kind.artifact if kind else "",
+                item_kind=str(obj._meta.verbose_name),
+                item_label=label,
+                before=before,
+            )
     except models.ProtectedError as exc:
         names = ", ".join(sorted({str(o) for o in exc.protected_objects}))
         raise ValidationError(ITEM_PROTECTED.format(names=names)) from exc
@@ -177,6 +224,7 @@ def item_move(*, kind: ItemKind, obj: Any, direction: str) -> None:
     if kind.parent_field is None or not hasattr(obj, "position"):
         raise ValueError("This kind of item has no order.")
     with transaction.atomic():
+        _lock_draft(obj.project)
         siblings = list(
             kind.model._default_manager.select_for_update()
             .filter(**{kind.parent_field: getattr(obj, kind.parent_field)})

@@ -6,8 +6,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from blueprint.models import SIGNOFF_ROLES, DeliveryPhase, Membership, Phase, Project, Role
+from blueprint.activity import activity_record
+from blueprint.models import (
+    SIGNOFF_ROLES,
+    ActivityEntry,
+    DeliveryPhase,
+    Membership,
+    Phase,
+    Project,
+    Role,
+)
 
+PEOPLE_FROZEN = (
+    "People cannot change while the blueprint awaits sign-off; it must be sent back first."
+)
 ROLE_TAKEN = "{name} already holds the {role} role in this project; change their role first."
 LAST_FACILITATOR = "A project needs at least one facilitator; make someone else facilitator first."
 
@@ -56,25 +68,53 @@ def _check_keeps_facilitator(*, membership: Membership) -> None:
         raise ValidationError(LAST_FACILITATOR)
 
 
-def member_add(*, project: Project, user: User, role: str) -> Membership:
+def _check_not_awaiting(project: Project) -> None:
+    # The sign-off roles are part of what is signed: they cannot move during review.
+    state = Project.objects.select_for_update().values_list("state", flat=True).get(pk=project.pk)
+    if state == Project.State.AWAITING:
+        raise ValidationError(PEOPLE_FROZEN)
+
+
+def _log(project: Project, by: User | None, label: str, before: str, after: str) -> None:
+    activity_record(
+        project=project,
+        user=by,
+        action=ActivityEntry.Action.MEMBER,
+        artifact="people",
+        item_kind="member",
+        item_label=label,
+        before={"Role": before} if before else {},
+        after={"Role": after} if after else {},
+    )
+
+
+def member_add(*, project: Project, user: User, role: str, by: User | None = None) -> Membership:
     with transaction.atomic():
+        _check_not_awaiting(project)
         _check_role_free(project=project, role=role)
-        return Membership.objects.create(project=project, user=user, role=role)
-
-
-def member_role_change(*, membership: Membership, role: str) -> Membership:
-    with transaction.atomic():
-        if role == membership.role:
-            return membership
-        if role != Role.FACILITATOR:
-            _check_keeps_facilitator(membership=membership)
-        _check_role_free(project=membership.project, role=role, exclude=membership)
-        membership.role = role
-        membership.save(update_fields=["role"])
+        membership = Membership.objects.create(project=project, user=user, role=role)
+        _log(project, by, str(user), "", Role(role).label)
     return membership
 
 
-def member_remove(*, membership: Membership) -> None:
+def member_role_change(*, membership: Membership, role: str, by: User | None = None) -> Membership:
     with transaction.atomic():
+        if role == membership.role:
+            return membership
+        _check_not_awaiting(membership.project)
+        if role != Role.FACILITATOR:
+            _check_keeps_facilitator(membership=membership)
+        _check_role_free(project=membership.project, role=role, exclude=membership)
+        before = membership.get_role_display()
+        membership.role = role
+        membership.save(update_fields=["role"])
+        _log(membership.project, by, str(membership.user), before, Role(role).label)
+    return membership
+
+
+def member_remove(*, membership: Membership, by: User | None = None) -> None:
+    with transaction.atomic():
+        _check_not_awaiting(membership.project)
         _check_keeps_facilitator(membership=membership)
         membership.delete()
+        _log(membership.project, by, str(membership.user), membership.get_role_display(), "")

@@ -27,8 +27,12 @@ from blueprint.models.scenarios import (
     JourneyStep,
     Scenario,
 )
+from blueprint.models.signoff import ActivityEntry, Approval, Version
 
 __all__ = [
+    "ActivityEntry",
+    "Approval",
+    "Version",
     "CATEGORY_QUESTIONS",
     "SIGNOFF_ROLES",
     "Attribute",

@@ -25,6 +25,10 @@ class Project(models.Model):
     version_number = models.PositiveIntegerField(
         default=1, help_text="The version being drafted, or the last one signed."
     )
+    review_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the blueprint frozen for sign-off."
+    )
+    review_requested_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -115,7 +115,7 @@ def item_create(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     form = item_kind_.form_class(request.POST, project=access.project)
     if not form.is_valid():
         return _render_form(request, item_kind_, access, form, status=422)
-    obj = item_save(form=form, kind=item_kind_)
+    obj = item_save(form=form, kind=item_kind_, user=request.user)
     if not request.htmx:
         return redirect(_page_url(item_kind_, access, obj))
     obj = _item_or_404(item_kind_, access, obj.pk)
@@ -135,7 +135,12 @@ def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> H
     if not form.is_valid():
         return _render_form(request, item_kind_, access, form, obj=obj, status=422)
     try:
-        obj = item_save(form=form, kind=item_kind_, expected_revision=form.submitted_revision())
+        obj = item_save(
+            form=form,
+            kind=item_kind_,
+            user=request.user,
+            expected_revision=form.submitted_revision(),
+        )
     except Conflict as conflict:
         current = _item_or_404(item_kind_, access, item_pk)
         theirs = snapshot_fields(current)
@@ -206,7 +211,7 @@ def item_delete_view(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int)
             return render(request, f"{ITEM_TEMPLATE}#item-delete", context)
         return render(request, ITEM_TEMPLATE, {**context, "deleting": True})
     try:
-        item_delete(obj=obj)
+        item_delete(obj=obj, kind=item_kind_, user=request.user)
     except ValidationError as exc:
         context = _context(
             item_kind_,

@@ -115,6 +115,7 @@ def member_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 project=access.project,
                 user=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
+                by=request.user,
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -147,7 +148,9 @@ def member_update(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpResp
         errors = ["Choose one of the listed roles."]
     else:
         try:
-            member_role_change(membership=membership, role=form.cleaned_data["role"])
+            member_role_change(
+                membership=membership, role=form.cleaned_data["role"], by=request.user
+            )
         except ValidationError as exc:
             errors = exc.messages
     if errors:
@@ -162,7 +165,7 @@ def member_delete(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpResp
     access = get_project_for(request, pk, manage=True)
     membership = _membership_or_404(access, member_pk)
     try:
-        member_remove(membership=membership)
+        member_remove(membership=membership, by=request.user)
     except ValidationError as exc:
         return _members_response(
             request, access, status=422, member_errors=exc.messages, error_member=membership.pk

@@ -1,17 +1,107 @@
-"""Placeholder page, replaced by the artifact's real editor."""
+"""The field mapping sheet (seed 002): a business document, dense and filterable.
+
+A project can hold a thousand mappings, so the sheet is filtered and paginated on the
+server; the filter bar and the pager ask for the rows partial of the same template.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from blueprint.access import get_project_for
+from blueprint.forms.field_mappings import NO_ATTRIBUTE, FieldMappingForm, MappingFilterForm
+from blueprint.items import ItemKind, register
+from blueprint.models import Entity, FieldMapping, System
 from blueprint.views.types import HtmxHttpRequest
+
+MAPPINGS = "blueprint/mappings.html"
+PER_PAGE = 100
+
+MAPPING_KIND = register(
+    ItemKind(
+        slug="mapping",
+        label="Field mapping",
+        model=FieldMapping,
+        form_class=FieldMappingForm,
+        template=MAPPINGS,
+        page="blueprint:mappings",
+        artifact="mapping",
+        columns=8,
+        select_related=("source_system", "target_system", "attribute__entity"),
+    )
+)
+
+# A row the readiness checks will flag: a field name, the direction or the conflict rule
+# is still missing.
+GAPS = Q(source_field="") | Q(target_field="") | Q(direction="") | Q(conflict_rule="")
+
+
+def _filtered(
+    mappings: QuerySet[FieldMapping],
+    *,
+    system: System | None,
+    entity: Entity | str | None,
+    text: str,
+    incomplete: bool,
+) -> QuerySet[FieldMapping]:
+    if system is not None:
+        mappings = mappings.filter(Q(source_system=system) | Q(target_system=system))
+    if entity == NO_ATTRIBUTE:
+        mappings = mappings.filter(attribute__isnull=True)
+    elif entity is not None:
+        mappings = mappings.filter(attribute__entity=entity)
+    if text:
+        mappings = mappings.filter(
+            Q(source_field__icontains=text)
+            | Q(target_field__icontains=text)
+            | Q(transformation__icontains=text)
+        )
+    if incomplete:
+        mappings = mappings.filter(GAPS)
+    return mappings
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def mappings_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for(request, pk)
-    context = {"project": access.project, "access": access, "nav": "mappings"}
-    return render(request, "blueprint/mappings.html", context)
+    project = access.project
+    systems = list(System.objects.filter(project=project))
+    entities = list(Entity.objects.filter(project=project))
+    filter_form = MappingFilterForm(request.GET, systems=systems, entities=entities)
+    filters = filter_form.filters()
+    totals = FieldMapping.objects.filter(project=project).aggregate(
+        total=Count("pk"), gaps=Count("pk", filter=GAPS)
+    )
+    mappings = _filtered(MAPPING_KIND.queryset(project), **filters)
+    paginator = Paginator(mappings, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "project": project,
+        "access": access,
+        "nav": "mappings",
+        "kind": MAPPING_KIND,
+        "filter_form": filter_form,
+        "is_filtered": any(filters.values()),
+        "page_url": reverse("blueprint:mappings", args=[project.pk]),
+        "page": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "ellipsis": Paginator.ELLIPSIS,
+        "mappings": page.object_list,
+        "total": totals["total"],
+        "gaps": totals["gaps"],
+        "systems": systems,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        # The count refreshes itself after a save; the filter bar and pager want the rows.
+        part = "mapping-summary" if request.htmx.target == "mapping-summary" else "mapping-results"
+        return render(request, f"{MAPPINGS}#{part}", context)
+    return render(request, MAPPINGS, context)

@@ -9,8 +9,10 @@ from blueprint.views import (
     items,
     mapping,
     project,
+    readiness,
     requirements,
     scenarios,
+    signoff,
 )
 
 app_name = "blueprint"
@@ -30,6 +32,18 @@ urlpatterns = [
     path("p/<int:pk>/ownership/", governance.governance_page, name="governance"),
     path("p/<int:pk>/reporting/", requirements.requirements_page, name="requirements"),
     path("p/<int:pk>/delivery/", delivery.delivery_page, name="delivery"),
+    # Readiness, sign-off, versions, activity.
+    path("p/<int:pk>/readiness/", readiness.readiness_page, name="readiness"),
+    path("p/<int:pk>/readiness/nav/", readiness.readiness_hx_nav, name="readiness_hx_nav"),
+    path("p/<int:pk>/signoff/", signoff.signoff_page, name="signoff"),
+    path("p/<int:pk>/signoff/request/", signoff.signoff_request_view, name="signoff_request"),
+    path("p/<int:pk>/signoff/approve/", signoff.signoff_approve_view, name="signoff_approve"),
+    path("p/<int:pk>/signoff/send-back/", signoff.signoff_send_back_view, name="signoff_send_back"),
+    path("p/<int:pk>/reopen/", signoff.project_reopen_view, name="project_reopen"),
+    path("p/<int:pk>/versions/", signoff.versions_page, name="versions"),
+    path("p/<int:pk>/versions/<int:number>/", signoff.version_detail, name="version_detail"),
+    path("p/<int:pk>/diff/", signoff.diff_page, name="diff"),
+    path("p/<int:pk>/activity/", signoff.activity_page, name="activity"),
     # The inline editor shared by every kind of item.
     path("p/<int:pk>/items/<slug:kind>/new/", items.item_create, name="item_create"),
     path("p/<int:pk>/items/<slug:kind>/<int:item_pk>/", items.item_hx_row, name="item_hx_row"),

@@ -33,6 +33,7 @@ class ItemKind:
     page: str
     artifact: str
     layout: str = "table"
+    deletable: bool = True
     columns: int = 6
     parent_field: str | None = None
     select_related: tuple[str, ...] = ()

@@ -49,6 +49,7 @@ PHASE_KIND = register(
         page="blueprint:delivery",
         artifact="delivery",
         columns=5,
+        deletable=False,
         extra_context=_phase_guides,
     )
 )

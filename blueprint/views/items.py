@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -198,6 +198,8 @@ def _posted_values(form: Any) -> dict[str, str]:
 def item_delete_view(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
     item_kind_ = _kind_or_404(kind)
     access = get_project_for(request, pk, write=True)
+    if not item_kind_.deletable:
+        raise PermissionDenied(f"A {item_kind_.verbose_name} cannot be deleted, only edited.")
     obj = _item_or_404(item_kind_, access, item_pk)
     if request.method == "GET":
         context = _context(

@@ -594,3 +594,14 @@ class TestForms:
     def test_a_done_item_needs_a_note(self, project: Project) -> None:
         form = AuditForm({"topic": "outcome", "note": "", "done": "on"}, project=project)
         assert form.errors["note"] == [DONE_NEEDS_NOTE]
+
+
+def test_a_phase_cannot_be_deleted_even_by_a_forged_post(alice, project) -> None:  # noqa: ANN001
+    from blueprint.membership import phases_create
+    from blueprint.models import DeliveryPhase
+
+    phases_create(project=project)
+    phase = DeliveryPhase.objects.filter(project=project).first()
+    url = reverse("blueprint:item_delete", args=[project.pk, "phase", phase.pk])
+    assert alice.post(url).status_code == 403
+    assert DeliveryPhase.objects.filter(pk=phase.pk).exists()

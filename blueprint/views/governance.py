@@ -1,17 +1,129 @@
-"""Placeholder page, replaced by the artifact's real editor."""
+"""Artifact 3: ownership, exception rules and guardrails, edited inline on one page."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from blueprint.access import get_project_for
+from blueprint.forms.governance import ExceptionRuleForm, GuardrailForm, OwnershipRuleForm
+from blueprint.items import ItemKind, register
+from blueprint.models import ExceptionRule, Guardrail, OwnershipRule, Project, System
 from blueprint.views.types import HtmxHttpRequest
+
+PAGE = "blueprint/governance.html"
+
+OWNERSHIP_KIND = register(
+    ItemKind(
+        slug="ownership",
+        label="Owner",
+        model=OwnershipRule,
+        form_class=OwnershipRuleForm,
+        template=PAGE,
+        page="blueprint:governance",
+        artifact="governance",
+        columns=4,
+        select_related=("system",),
+    )
+)
+
+EXCEPTION_KIND = register(
+    ItemKind(
+        slug="exception",
+        label="Exception rule",
+        model=ExceptionRule,
+        form_class=ExceptionRuleForm,
+        template=PAGE,
+        page="blueprint:governance",
+        artifact="governance",
+        columns=5,
+    )
+)
+
+GUARDRAIL_KIND = register(
+    ItemKind(
+        slug="guardrail",
+        label="Guardrail",
+        model=Guardrail,
+        form_class=GuardrailForm,
+        template=PAGE,
+        page="blueprint:governance",
+        artifact="governance",
+        columns=5,
+        select_related=("attribute__entity", "system"),
+        prefetch_related=(
+            Prefetch("forbidden_systems", queryset=System.objects.order_by("name", "pk")),
+        ),
+    )
+)
+
+# The situations every integration meets (seed 002); "other" is the workshop's own.
+STANDARD_SITUATIONS = [
+    (value, label)
+    for value, label in ExceptionRule.Situation.choices
+    if value != ExceptionRule.Situation.OTHER
+]
+
+
+AREA_PROMPTS = {
+    OwnershipRule.Area.DATA_STANDARDS: "Who decides what each field means and which values "
+    "are allowed?",
+    OwnershipRule.Area.SYSTEM_CONFIG: "Who may change each system's settings, fields and "
+    "automations? One owner per system.",
+    OwnershipRule.Area.INTEGRATION: "Who runs the integration layer itself and answers when "
+    "it breaks?",
+    OwnershipRule.Area.REPORTING: "Who says how the reports and dashboards are to be read?",
+}
+
+GAP_PARTIALS = {"ownership-gaps", "exception-gaps"}
+
+
+def _ownership_groups(rules: list[OwnershipRule]) -> list[dict[str, Any]]:
+    """Rules grouped by area, in the order the workshop discusses them."""
+    return [
+        {
+            "area": area,
+            "label": label,
+            "prompt": AREA_PROMPTS[OwnershipRule.Area(area)],
+            "rules": [r for r in rules if r.area == area],
+        }
+        for area, label in OwnershipRule.Area.choices
+    ]
+
+
+def governance_context(project: Project) -> dict[str, Any]:
+    """Everything the page shows, in a fixed number of queries."""
+    rules = list(OWNERSHIP_KIND.queryset(project))
+    exceptions = list(EXCEPTION_KIND.queryset(project))
+    systems = list(System.objects.filter(project=project).order_by("name", "pk"))
+    owned = {r.system_id for r in rules if r.area == OwnershipRule.Area.SYSTEM_CONFIG}
+    covered = {e.situation for e in exceptions}
+    return {
+        "ownership_groups": _ownership_groups(rules),
+        "unowned_systems": [s for s in systems if s.pk not in owned],
+        "exceptions": exceptions,
+        "uncovered_situations": [(v, lbl) for v, lbl in STANDARD_SITUATIONS if v not in covered],
+        "guardrails": list(GUARDRAIL_KIND.queryset(project)),
+        "has_systems": bool(systems),
+    }
 
 
 @require_GET
 def governance_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for(request, pk)
-    context = {"project": access.project, "access": access, "nav": "governance"}
-    return render(request, "blueprint/governance.html", context)
+    context = {
+        "project": access.project,
+        "access": access,
+        "nav": "governance",
+        "page_url": reverse("blueprint:governance", args=[access.project.pk]),
+        **governance_context(access.project),
+    }
+    # The hints refresh themselves after each change (hx-trigger="blueprint-changed").
+    if request.htmx and request.htmx.target in GAP_PARTIALS:
+        return render(request, f"{PAGE}#{request.htmx.target}", context)
+    return render(request, PAGE, context)

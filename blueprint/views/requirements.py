@@ -1,17 +1,93 @@
-"""Placeholder page, replaced by the artifact's real editor."""
+"""Artifact 4: the reports the integration must make possible, and the automations."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from blueprint.access import get_project_for
+from blueprint.forms.requirements import AutomationForm, ReportDimensionForm, ReportForm
+from blueprint.items import ItemKind, register
+from blueprint.models import Automation, Project, Report, ReportDimension
 from blueprint.views.types import HtmxHttpRequest
+
+PAGE = "blueprint/requirements.html"
+
+REPORT_KIND = register(
+    ItemKind(
+        slug="report",
+        label="Report",
+        model=Report,
+        form_class=ReportForm,
+        template=PAGE,
+        page="blueprint:requirements",
+        artifact="requirements",
+        layout="card",
+        prefetch_related=(
+            Prefetch(
+                "dimensions",
+                queryset=ReportDimension.objects.select_related("attribute__entity"),
+            ),
+        ),
+    )
+)
+
+DIMENSION_KIND = register(
+    ItemKind(
+        slug="dimension",
+        label="Dimension",
+        model=ReportDimension,
+        form_class=ReportDimensionForm,
+        template=PAGE,
+        page="blueprint:requirements",
+        artifact="requirements",
+        columns=3,
+        parent_field="report",
+        select_related=("report", "attribute__entity"),
+    )
+)
+
+AUTOMATION_KIND = register(
+    ItemKind(
+        slug="automation",
+        label="Automation",
+        model=Automation,
+        form_class=AutomationForm,
+        template=PAGE,
+        page="blueprint:requirements",
+        artifact="requirements",
+        columns=7,
+        select_related=(
+            "trigger_scenario",
+            "trigger_attribute__entity",
+            "trigger_outcome",
+            "sending_system",
+        ),
+    )
+)
+
+
+def requirements_context(project: Project) -> dict[str, Any]:
+    """Everything the page shows, in a fixed number of queries."""
+    return {
+        "reports": list(REPORT_KIND.queryset(project)),
+        "automations": list(AUTOMATION_KIND.queryset(project)),
+    }
 
 
 @require_GET
 def requirements_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for(request, pk)
-    context = {"project": access.project, "access": access, "nav": "requirements"}
-    return render(request, "blueprint/requirements.html", context)
+    context = {
+        "project": access.project,
+        "access": access,
+        "nav": "requirements",
+        "page_url": reverse("blueprint:requirements", args=[access.project.pk]),
+        **requirements_context(access.project),
+    }
+    return render(request, PAGE, context)

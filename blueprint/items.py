@@ -34,6 +34,7 @@ class ItemKind:
     artifact: str
     layout: str = "table"
     deletable: bool = True
+    title: str = ""  # what the form calls one item, when not the model's name
     columns: int = 6
     parent_field: str | None = None
     select_related: tuple[str, ...] = ()
@@ -51,7 +52,7 @@ class ItemKind:
 
     @property
     def verbose_name(self) -> str:
-        return str(self.model._meta.verbose_name)
+        return self.title or str(self.model._meta.verbose_name)
 
 
 REGISTRY: dict[str, ItemKind] = {}

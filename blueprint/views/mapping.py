@@ -65,6 +65,7 @@ IDENTITY_KIND = register(
         slug="identity",
         label="Identity and keys",
         model=Entity,
+        title="identity and keys",
         form_class=IdentityForm,
         template=DATA_MODEL,
         page=PAGE,

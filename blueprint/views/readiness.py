@@ -16,12 +16,11 @@ def readiness_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for(request, pk)
     readiness = readiness_for_project(access.project)
     groups = [
-        (artifact, [f for f in readiness.findings if f.artifact == artifact.key])
-        for artifact in readiness.artifacts
+        (artifact, [f for f in readiness.findings if f.artifact == artifact.artifact])
+        for artifact in (*readiness.artifacts, *readiness.general)
     ]
-    others = [
-        f for f in readiness.findings if f.artifact not in {a.key for a in readiness.artifacts}
-    ]
+    shown = {a.artifact for a in (*readiness.artifacts, *readiness.general)}
+    others = [f for f in readiness.findings if f.artifact not in shown]
     context = {
         "project": access.project,
         "access": access,
@@ -47,5 +46,6 @@ def readiness_hx_nav(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "access": access,
         "nav": request.GET.get("nav", ""),
         "readiness": readiness,
+        "nav_loaded": True,
     }
     return render(request, "blueprint/_project_layout.html#project-nav", context)

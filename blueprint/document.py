@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 import hashlib
 import json
+import types
 import typing
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -476,11 +477,32 @@ def label_of(section: str, item: Any, doc: Document) -> str:
             f"{doc.name_of('entities', item.entity_id)} in {doc.name_of('systems', item.system_id)}"
         )
     if section == "contracts":
-        return f"{doc.name_of('systems', item.system_id)}: {item.topic}"
-    for attr in ("name", "title", "situation", "area", "kind", "phase", "topic", "category"):
-        if hasattr(item, attr):
-            return str(getattr(item, attr))
-    return str(item.id)
+        topic = _choice_label(section, "topic", item.topic)
+        return f"{doc.name_of('systems', item.system_id)}: {topic}"
+    if section == "ownership":
+        area = _choice_label(section, "area", item.area)
+        if item.system_id is not None:
+            area = f"Configuration of {doc.name_of('systems', item.system_id)}"
+        owner = " – ".join(p for p in (item.owner_name, item.owner_role) if p)
+        return f"{area}: {owner}" if owner else area
+    if section == "exceptions":
+        return item.situation_other or _choice_label(section, "situation", item.situation)
+    if section == "guardrails":
+        kind = _choice_label(section, "kind", item.kind)
+        subject = doc.name_of("attributes", item.attribute_id) or item.data_description
+        return f"{kind}: {subject}" if subject else kind
+    if section == "not_applicable":
+        return f"{_choice_label(section, 'category', item.category)} (not applicable)"
+    if section == "phases":
+        return _choice_label(section, "phase", item.phase)
+    if section == "audit_items":
+        return _choice_label(section, "topic", item.topic)
+    return str(getattr(item, "name", None) or getattr(item, "title", None) or item.id)
+
+
+def _choice_label(section: str, field_name: str, value: str) -> str:
+    model_field = SECTION_BY_NAME[section].model._meta.get_field(field_name)
+    return str(dict(model_field.flatchoices).get(value, value))
 
 
 # --- loading -----------------------------------------------------------------------
@@ -580,7 +602,9 @@ def document_load(project: Project) -> Document:
             if section.name == "reports":
                 row["time_windows"] = tuple(row["time_windows"] or ())
             if section.name == "scenarios":
-                row["answers"] = {k: str(v) for k, v in (row["answers"] or {}).items()}
+                row["answers"] = {
+                    k: str(v) for k, v in (row["answers"] or {}).items() if v is not None
+                }
             items.append(section.doc(**row))
         items.sort(key=lambda item: item.id)
         sections[section.name] = tuple(items)
@@ -662,6 +686,57 @@ class DocumentFormatError(ValueError):
     """The JSON is not a blueprint document this app can read."""
 
 
+def _is_key(value: Any) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value != ""
+    )
+
+
+def _coerce(value: Any, hint: Any, where: str) -> Any:
+    """Check one value against its declared type; explain what is wrong."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint == Key:
+        if not _is_key(value):
+            raise DocumentFormatError(f"{where}: expected an id (a number or a text key).")
+        return value
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        if value is None:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        rest = inner[0] if len(inner) == 1 else Key
+        return _coerce(value, rest, where)
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            raise DocumentFormatError(f"{where}: expected a list.")
+        return tuple(_coerce(v, args[0], f"{where}[{i}]") for i, v in enumerate(value))
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise DocumentFormatError(f"{where}: expected true or false.")
+        return value
+    if hint is int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise DocumentFormatError(f"{where}: expected a whole number.")
+        return value
+    if hint is str:
+        if not isinstance(value, str):
+            raise DocumentFormatError(f"{where}: expected text.")
+        return value
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise DocumentFormatError(f"{where}: expected an object.")
+        # A missing answer is no answer: drop nulls rather than store the text "None".
+        result: dict[str, str] = {}
+        for k, v in value.items():
+            if v is None:
+                continue
+            if not isinstance(v, str):
+                raise DocumentFormatError(f"{where}.{k}: expected text.")
+            result[str(k)] = v
+        return result
+    return value
+
+
 def _build(doc_type: type[Any], data: Any, where: str) -> Any:
     if not isinstance(data, dict):
         raise DocumentFormatError(f"{where}: expected an object.")
@@ -678,20 +753,7 @@ def _build(doc_type: type[Any], data: Any, where: str) -> Any:
             continue
         value = data[f.name]
         hint = hints[f.name]
-        origin = typing.get_origin(hint)
-        if origin is tuple:
-            if not isinstance(value, list | tuple):
-                raise DocumentFormatError(f"{where}.{f.name}: expected a list.")
-            value = tuple(value)
-        elif hint is bool and not isinstance(value, bool):
-            raise DocumentFormatError(f"{where}.{f.name}: expected true or false.")
-        elif hint is str and not isinstance(value, str):
-            raise DocumentFormatError(f"{where}.{f.name}: expected text.")
-        elif origin is dict:
-            if not isinstance(value, dict):
-                raise DocumentFormatError(f"{where}.{f.name}: expected an object.")
-            value = {str(k): str(v) for k, v in value.items()}
-        values[f.name] = value
+        values[f.name] = _coerce(value, hint, f"{where}.{f.name}")
     return doc_type(**values)
 
 

@@ -195,3 +195,56 @@ def test_import_refuses_an_unknown_choice_and_saves_nothing() -> None:
 def test_it_explains_malformed_documents(raw: str, message: str) -> None:
     with pytest.raises(DocumentFormatError, match=message):
         document_from_json(raw)
+
+
+@pytest.mark.parametrize(
+    ("systems", "message"),
+    [
+        ('[{"id": [], "name": "A"}]', "expected an id"),
+        ('[{"id": true, "name": "A"}]', "expected an id"),
+        ('[{"id": 1, "name": 5}]', "expected text"),
+    ],
+)
+def test_it_refuses_wrong_types_with_a_message(systems: str, message: str) -> None:
+    with pytest.raises(DocumentFormatError, match=message):
+        document_from_json('{"project": {"name": "P"}, "systems": ' + systems + "}")
+
+
+def test_a_null_answer_is_no_answer() -> None:
+    raw = json.dumps(
+        {
+            "project": {"name": "P"},
+            "scenarios": [
+                {"id": 1, "category": "creation", "title": "T", "answers": {"trigger": None}}
+            ],
+        }
+    )
+    assert document_from_json(raw).scenarios[0].answers == {}
+
+
+def test_a_step_position_must_be_a_whole_number() -> None:
+    raw = json.dumps(
+        {
+            "project": {"name": "P"},
+            "scenarios": [{"id": 1, "category": "journey", "title": "T"}],
+            "steps": [
+                {"id": 1, "scenario_id": 1, "position": "x", "system_id": None, "description": "d"}
+            ],
+        }
+    )
+    with pytest.raises(DocumentFormatError, match="whole number"):
+        document_from_json(raw)
+
+
+def test_labels_use_the_workshop_words() -> None:
+    data = {
+        "project": {"name": "P"},
+        "systems": [{"id": 1, "name": "CRM"}],
+        "ownership": [{"id": 1, "area": "system_config", "system_id": 1, "owner_name": "Ana"}],
+        "exceptions": [{"id": 1, "situation": "unmatched"}],
+        "phases": [{"id": 1, "phase": "read_only"}],
+    }
+    doc = document_from_json(json.dumps(data))
+    assert doc.name_of("ownership", 1) == "Configuration of CRM: Ana"
+    assert doc.name_of("exceptions", 1) == "Record cannot be matched"
+    assert doc.name_of("phases", 1) == "1. Read-only visibility"

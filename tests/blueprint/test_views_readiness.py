@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from blueprint.demo import demo_load
+from blueprint.interchange.json import project_import
+from blueprint.models import Attribute, OwnershipRule, Project, System
+from blueprint.readiness import readiness_for_project
+from tests.blueprint.blueprints import ready_document
+from tests.conftest import HX, client_for
+from tests.factories import AttributeFactory, FieldMappingFactory, SystemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ready_project(
+    facilitator: User, business_leader: User, process_owner: User, systems_owner: User
+) -> Project:
+    return project_import(doc=ready_document(), user=facilitator, name="Ready").project
+
+
+def url(name: str, project: Project) -> str:
+    return reverse(f"blueprint:{name}", args=[project.pk])
+
+
+class TestReadinessPage:
+    def test_it_lists_findings_per_artifact_with_links(
+        self, alice: Client, project: Project
+    ) -> None:
+        AttributeFactory(project=project, entity__project=project, source_of_truth=None)
+        response = alice.get(url("readiness", project))
+        body = response.content.decode()
+        assert response.status_code == 200 and "<html" in body
+        for label in (
+            "Business scenarios",
+            "Data mapping",
+            "Ownership and exceptions",
+            "Reporting and automation",
+        ):
+            assert label in body
+        assert "has no source of truth" in body
+        assert f"/p/{project.pk}/data-model/#attribute-" in body
+        assert "Not ready" in body
+
+    def test_a_ready_project_says_so(self, ready_project: Project, facilitator: User) -> None:
+        body = client_for(facilitator).get(url("readiness", ready_project)).content.decode()
+        assert "Ready for sign-off" in body
+
+    def test_the_htmx_answer_is_a_partial(self, alice: Client, project: Project) -> None:
+        body = alice.get(url("readiness", project), **HX).content.decode()
+        assert "<html" not in body and 'id="readiness-body"' in body
+
+    def test_outsider_anonymous_and_method(
+        self, charlie: Client, client: Client, alice: Client, project: Project
+    ) -> None:
+        assert charlie.get(url("readiness", project)).status_code == 404
+        assert client.get(url("readiness", project)).status_code == 302
+        assert alice.post(url("readiness", project)).status_code == 405
+
+    def test_a_viewer_can_read_it(self, vera: Client, project: Project) -> None:
+        assert vera.get(url("readiness", project)).status_code == 200
+
+    def test_queries_do_not_grow_with_the_blueprint(self, alice: Client, project: Project) -> None:
+        crm, erp = SystemFactory(project=project), SystemFactory(project=project)
+        FieldMappingFactory.create_batch(3, project=project, source_system=crm, target_system=erp)
+        with CaptureQueriesContext(connection) as few:
+            alice.get(url("readiness", project))
+        FieldMappingFactory.create_batch(60, project=project, source_system=crm, target_system=erp)
+        AttributeFactory.create_batch(20, project=project, entity__project=project)
+        with CaptureQueriesContext(connection) as many:
+            alice.get(url("readiness", project))
+        assert len(few) == len(many)
+
+
+class TestNavBadges:
+    def test_the_nav_shows_a_badge_per_artifact(self, alice: Client, project: Project) -> None:
+        response = alice.get(url("readiness_hx_nav", project) + "?nav=scenarios", **HX)
+        body = response.content.decode()
+        assert response.status_code == 200 and "<html" not in body
+        assert body.count("nav-badge") == 4
+        assert f'aria-current="page" href="/p/{project.pk}/scenarios/"' in body
+        # Loaded once with the page; afterwards only a change refreshes it.
+        assert "load delay" not in body and "blueprint-changed from:body" in body
+
+    def test_every_page_asks_for_its_badges(self, alice: Client, project: Project) -> None:
+        body = alice.get(url("project_detail", project)).content.decode()
+        assert "load delay:50ms, blueprint-changed from:body" in body
+
+    def test_a_save_tells_the_nav_to_refresh(self, alice: Client, project: Project) -> None:
+        response = alice.post(
+            reverse("blueprint:item_create", args=[project.pk, "system"]),
+            {
+                "name": "CRM",
+                "kind": "crm",
+                "api_maturity": "mature",
+                "api_documentation": "complete",
+                "test_environment": "yes",
+            },
+            **HX,
+        )
+        assert "blueprint-changed" in response["HX-Trigger-After-Settle"]
+
+    def test_outsider_gets_404(self, charlie: Client, project: Project) -> None:
+        assert charlie.get(url("readiness_hx_nav", project), **HX).status_code == 404
+
+
+class TestSignoffGate:
+    def test_the_button_is_enabled_only_when_ready(
+        self, ready_project: Project, facilitator: User
+    ) -> None:
+        alice = client_for(facilitator)
+        body = alice.get(url("signoff", ready_project)).content.decode()
+        assert "Readiness is green" in body
+        assert 'disabled aria-disabled="true"' not in body
+        response = alice.post(url("signoff_request", ready_project))
+        assert response.status_code == 302
+        ready_project.refresh_from_db()
+        assert ready_project.state == Project.State.AWAITING
+
+    def test_one_new_blocker_closes_the_gate(
+        self, ready_project: Project, facilitator: User
+    ) -> None:
+        Attribute.objects.filter(project=ready_project).update(source_of_truth=None)
+        alice = client_for(facilitator)
+        assert alice.post(url("signoff_request", ready_project)).status_code == 422
+        ready_project.refresh_from_db()
+        assert ready_project.state == Project.State.DRAFT
+
+
+def test_the_demo_gaps_are_found_and_filling_them_makes_it_ready() -> None:
+    data = json.loads((Path(settings.BASE_DIR) / "fixtures" / "demo.json").read_text())
+    demo_load(data=data)
+    project = Project.objects.get(name="Lead-to-cash: CRM and ERP")
+    blockers = readiness_for_project(project).blockers
+    assert [f.check for f in blockers] == [
+        "mapping.attribute_without_source",
+        "governance.owner_missing",
+    ]
+    assert "Customer tier" in blockers[0].message
+    assert "Snowflake" in blockers[1].message
+    crm = System.objects.get(project=project, name="Salesforce CRM")
+    Attribute.objects.filter(project=project, name="Customer tier").update(source_of_truth=crm)
+    OwnershipRule.objects.create(
+        project=project,
+        area=OwnershipRule.Area.SYSTEM_CONFIG,
+        system=System.objects.get(project=project, name="Snowflake warehouse"),
+        owner_name="Maya Chen",
+        owner_role="Data platform lead",
+    )
+    assert readiness_for_project(project).ready

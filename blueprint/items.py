@@ -221,7 +221,7 @@ def item_delete(*, obj: Any, kind: ItemKind | None = None, user: User | None = N
         raise ValidationError(ITEM_PROTECTED.format(names=names)) from exc
 
 
-def item_move(*, kind: ItemKind, obj: Any, direction: str) -> None:
+def item_move(*, kind: ItemKind, obj: Any, direction: str, user: User | None = None) -> None:
     """Swap an ordered item with its neighbour among the items of the same parent."""
     if kind.parent_field is None or not hasattr(obj, "position"):
         raise ValueError("This kind of item has no order.")
@@ -239,5 +239,15 @@ def item_move(*, kind: ItemKind, obj: Any, direction: str) -> None:
         other = index - 1 if direction == "up" else index + 1
         if 0 <= other < len(siblings):
             siblings[index], siblings[other] = siblings[other], siblings[index]
+            activity_record(
+                project=obj.project,
+                user=user,
+                action=ActivityEntry.Action.UPDATED,
+                artifact=kind.artifact,
+                item_kind=str(obj._meta.verbose_name),
+                item_label=str(obj),
+                before={"Position": str(index + 1)},
+                after={"Position": str(other + 1)},
+            )
         for number, sibling in enumerate(siblings, start=1):
             type(sibling)._default_manager.filter(pk=sibling.pk).update(position=number)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -20,6 +22,7 @@ from blueprint.models import (
 PEOPLE_FROZEN = (
     "People cannot change while the blueprint awaits sign-off; it must be sent back first."
 )
+PROJECT_FROZEN = "The project details cannot change while the blueprint is not a draft."
 ROLE_TAKEN = "{name} already holds the {role} role in this project; change their role first."
 LAST_FACILITATOR = "A project needs at least one facilitator; make someone else facilitator first."
 
@@ -34,6 +37,32 @@ def project_create(
         )
         Membership.objects.create(project=project, user=user, role=Role.FACILITATOR)
         phases_create(project=project)
+    return project
+
+
+def project_update(*, project: Project, form: Any, user: User) -> Project:
+    """Save the project's name, summary and business question, and log the change."""
+    with transaction.atomic():
+        state = (
+            Project.objects.select_for_update().values_list("state", flat=True).get(pk=project.pk)
+        )
+        if state != Project.State.DRAFT:
+            raise ValidationError(PROJECT_FROZEN)
+        fields = ("name", "summary", "business_question")
+        before = {f: str(form.initial.get(f, "")) for f in fields}
+        project = form.save()
+        after = {f: str(getattr(project, f)) for f in fields}
+        if before != after:
+            activity_record(
+                project=project,
+                user=user,
+                action=ActivityEntry.Action.UPDATED,
+                artifact="project",
+                item_kind="project",
+                item_label=project.name,
+                before={k.replace("_", " ").capitalize(): v for k, v in before.items()},
+                after={k.replace("_", " ").capitalize(): v for k, v in after.items()},
+            )
     return project
 
 

@@ -240,7 +240,7 @@ def item_hx_move(
     obj = _item_or_404(item_kind_, access, item_pk)
     if direction not in {"up", "down"} or item_kind_.parent_field is None:
         raise Http404("Items of this kind cannot be moved.")
-    item_move(kind=item_kind_, obj=obj, direction=direction)
+    item_move(kind=item_kind_, obj=obj, direction=direction, user=request.user)
     if not request.htmx:
         return redirect(_page_url(item_kind_, access, obj))
     parent = getattr(obj, item_kind_.parent_field)

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blueprint.access import ProjectAccess, get_project_for
 from blueprint.forms.project import MemberAddForm, MemberRoleForm, ProjectForm, SystemForm
 from blueprint.items import ItemKind, register
-from blueprint.membership import member_add, member_remove, member_role_change, project_create
+from blueprint.membership import (
+    member_add,
+    member_remove,
+    member_role_change,
+    project_create,
+    project_update,
+)
 from blueprint.models import Membership, Role, System
 from blueprint.views.types import HtmxHttpRequest
 
@@ -84,10 +90,10 @@ def project_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    access = get_project_for(request, pk, manage=True)
+    access = get_project_for(request, pk, write=True, manage=True)
     form = ProjectForm(request.POST or None, instance=access.project)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        project_update(project=access.project, form=form, user=request.user)
         messages.success(request, "Project details saved.")
         return redirect("blueprint:project_detail", pk=pk)
     return render(request, "blueprint/project_form.html", {"form": form, "project": access.project})

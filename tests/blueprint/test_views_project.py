@@ -236,3 +236,26 @@ class TestMembers:
 
     def test_member_endpoints_refuse_get(self, alice: Client, project: Project) -> None:
         assert alice.get(reverse("blueprint:member_create", args=[project.pk])).status_code == 405
+
+
+class TestProjectEditLogAndFreeze:
+    def test_an_edit_is_logged_with_before_and_after(self, alice: Client, project: Project) -> None:
+        from blueprint.models import ActivityEntry
+
+        alice.post(
+            reverse("blueprint:project_edit", args=[project.pk]),
+            {"name": project.name, "summary": "", "business_question": "Which deals close?"},
+        )
+        entry = ActivityEntry.objects.get(project=project, artifact="project")
+        assert entry.after["Business question"] == "Which deals close?"
+        assert entry.before["Business question"] == "Which leads turned into revenue?"
+
+    def test_a_frozen_project_refuses_edits(self, alice: Client, project: Project) -> None:
+        Project.objects.filter(pk=project.pk).update(state=Project.State.AWAITING)
+        response = alice.post(
+            reverse("blueprint:project_edit", args=[project.pk]),
+            {"name": "Renamed", "summary": "", "business_question": ""},
+        )
+        assert response.status_code == 403
+        project.refresh_from_db()
+        assert project.name == "Lead-to-cash"

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from blueprint.models import (
+    ActivityEntry,
+    Approval,
     Attribute,
     AuditItem,
     Automation,
@@ -25,6 +28,7 @@ from blueprint.models import (
     ReportDimension,
     Scenario,
     System,
+    Version,
 )
 
 
@@ -211,3 +215,39 @@ class ContractItemAdmin(ProjectItemAdmin):
 @admin.register(AuditItem)
 class AuditItemAdmin(ProjectItemAdmin):
     list_display = ["topic", "done", "project"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Signed versions, approvals and the activity log are evidence: nobody edits them here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Version)
+class VersionAdmin(ReadOnlyAdmin):
+    list_display = ["project", "number", "signed_at", "sha256", "intact"]
+    list_filter = ["project"]
+
+    @admin.display(boolean=True, description="snapshot intact")
+    def intact(self, obj: Version) -> bool:
+        return obj.is_intact
+
+
+@admin.register(Approval)
+class ApprovalAdmin(ReadOnlyAdmin):
+    list_display = ["project", "version_number", "role", "signer_name", "approved_at"]
+    list_filter = ["project", "role"]
+
+
+@admin.register(ActivityEntry)
+class ActivityEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "project", "user_name", "action", "item_kind", "item_label"]
+    list_filter = ["project", "action", "artifact"]
+    search_fields = ["item_label", "user_name", "comment"]

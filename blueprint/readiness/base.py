@@ -1,0 +1,69 @@
+"""What every group of checks shares: the run that collects findings and counts
+evaluations, and the helpers that write findings in the workshop's words."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from blueprint.document import Document, Key
+from blueprint.readiness.catalogue import CHECKS
+from blueprint.readiness.findings import Finding
+
+
+def _q(text: Any) -> str:
+    return f"“{text}”"
+
+
+def _label(choices: type[Any], value: str) -> str:
+    """A choice's label, or the raw value for a document written by hand."""
+    return dict(choices.choices).get(value, value)
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence: "Rate limits" -> "rate limits", "Source record ID" stays ID."""
+    return label[:1].lower() + label[1:]
+
+
+def _blank(text: str | None) -> bool:
+    return not (text or "").strip()
+
+
+# One word of two to five capitals, dots and ampersands allowed, maybe a plural "s":
+# "IT", "BA", "CRM", "R&D", "B.A.", "PMs". Mixed-case words ("RevOps", "McKay") are
+# not flagged, so that a person's single name or surname never is.
+_ACRONYM = re.compile(r"[A-Z](?:[A-Z]|[.&]){1,9}s?")
+
+
+def is_acronym(text: str) -> bool:
+    """True for an owner written as a bare acronym ("IT", "BA"); "CRM team" is fine."""
+    text = text.strip()
+    if not _ACRONYM.fullmatch(text):
+        return False
+    letters = [c for c in text.rstrip("s") if c.isalpha()]
+    return 2 <= len(letters) <= 5
+
+
+class _Run:
+    """Collects findings and counts evaluations while the checks run."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.findings: list[Finding] = []
+        self.evaluated: Counter[str] = Counter()
+
+    def check(self, check: str, ok: bool, section: str, item_id: Key | None, message: str) -> bool:
+        self.evaluated[check] += 1
+        if not ok:
+            info = CHECKS[check]
+            self.findings.append(
+                Finding(check, info.artifact, info.severity, message, section, item_id)
+            )
+        return ok
+
+    def system(self, key: Key | None) -> str:
+        return _q(self.doc.name_of("systems", key) or "?")
+
+    def attribute(self, key: Key | None) -> str:
+        return _q(self.doc.name_of("attributes", key) or "?")

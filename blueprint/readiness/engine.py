@@ -1,0 +1,86 @@
+"""Run every group of checks over a document and summarise the findings per artifact."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import replace
+
+from django.urls import reverse
+
+from blueprint.document import Document, Key, document_load
+from blueprint.models import Project
+from blueprint.readiness.base import _Run
+from blueprint.readiness.catalogue import ARTIFACTS, CHECKS, GENERAL
+from blueprint.readiness.findings import ArtifactReadiness, Finding, Readiness
+from blueprint.readiness.governance import _exceptions, _guardrails, _ownership
+from blueprint.readiness.links import link_target
+from blueprint.readiness.mapping import _attributes, _entities, _mappings
+from blueprint.readiness.project import _delivery, _project
+from blueprint.readiness.requirements import _automations, _reports
+from blueprint.readiness.scenarios import _scenarios
+
+_CHECK_GROUPS: tuple[Callable[[_Run], None], ...] = (
+    _project,
+    _scenarios,
+    _entities,
+    _attributes,
+    _mappings,
+    _ownership,
+    _exceptions,
+    _guardrails,
+    _reports,
+    _automations,
+    _delivery,
+)
+
+
+def readiness_evaluate(
+    doc: Document, *, link_for: Callable[[str, Key | None], str] | None = None
+) -> Readiness:
+    """Run every check over a document. `link_for(section, item_id)` makes each link."""
+    run = _Run(doc)
+    for group in _CHECK_GROUPS:
+        group(run)
+    findings = run.findings
+    if link_for is not None:
+        findings = [replace(f, link=link_for(f.section, f.item_id)) for f in findings]
+    order = {check: i for i, check in enumerate(CHECKS)}
+    findings.sort(key=lambda f: order[f.check])  # stable: items keep document order
+
+    by_artifact: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_artifact[finding.artifact].append(finding)
+    evaluated: Counter[str] = Counter()
+    for check, count in run.evaluated.items():
+        evaluated[CHECKS[check].artifact] += count
+
+    def summary(key: str, label: str) -> ArtifactReadiness:
+        mine = by_artifact[key]
+        return ArtifactReadiness(
+            artifact=key,
+            label=label,
+            passed=evaluated[key] - len(mine),
+            total=evaluated[key],
+            blockers=tuple(f for f in mine if f.blocking),
+            advisories=tuple(f for f in mine if not f.blocking),
+        )
+
+    return Readiness(
+        findings=tuple(findings),
+        artifacts=tuple(summary(k, label) for k, label in ARTIFACTS.items()),
+        general=tuple(summary(k, label) for k, label in GENERAL.items()),
+    )
+
+
+def readiness_for_project(project: Project) -> Readiness:
+    """Load the project's document (a fixed number of queries) and check it."""
+    pages: dict[str, str] = {}
+
+    def link_for(section: str, item_id: Key | None) -> str:
+        url_name, fragment = link_target(section, item_id)
+        if url_name not in pages:
+            pages[url_name] = reverse(url_name, args=[project.pk])
+        return f"{pages[url_name]}#{fragment}"
+
+    return readiness_evaluate(document_load(project), link_for=link_for)

@@ -1,0 +1,76 @@
+"""What the checks produce: findings, and the summaries of them per artifact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from blueprint.document import Key
+from blueprint.readiness.catalogue import BLOCKING, CHECKS
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    artifact: str
+    severity: str
+    message: str
+    # What to link to: a document section ("attributes", or a page area such as
+    # "categories", "identity", "members") and the item's id, None for the area itself.
+    section: str
+    item_id: Key | None
+    link: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == BLOCKING
+
+    @property
+    def title(self) -> str:
+        return CHECKS[self.check].title
+
+
+@dataclass(frozen=True)
+class ArtifactReadiness:
+    artifact: str
+    label: str
+    passed: int
+    total: int
+    blockers: tuple[Finding, ...] = ()
+    advisories: tuple[Finding, ...] = ()
+
+    @property
+    def ready(self) -> bool:
+        return not self.blockers
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.blockers + self.advisories
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else self.passed * 100 // self.total
+
+
+@dataclass(frozen=True)
+class Readiness:
+    findings: tuple[Finding, ...]
+    artifacts: tuple[ArtifactReadiness, ...]
+    general: tuple[ArtifactReadiness, ...] = ()
+
+    @property
+    def ready(self) -> bool:
+        return not self.blockers
+
+    @property
+    def blockers(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.blocking)
+
+    @property
+    def advisories(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.blocking)
+
+    def for_artifact(self, key: str) -> ArtifactReadiness:
+        for artifact in self.artifacts + self.general:
+            if artifact.artifact == key:
+                return artifact
+        raise KeyError(key)

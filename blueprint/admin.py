@@ -21,6 +21,7 @@ from blueprint.models import (
     Membership,
     Outcome,
     OwnershipRule,
+    Presence,
     Project,
     ReasonCode,
     Relationship,
@@ -251,3 +252,9 @@ class ActivityEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "project", "user_name", "action", "item_kind", "item_label"]
     list_filter = ["project", "action", "artifact"]
     search_fields = ["item_label", "user_name", "comment"]
+
+
+@admin.register(Presence)
+class PresenceAdmin(ReadOnlyAdmin):
+    list_display = ["project", "user", "where", "seen_at"]
+    list_filter = ["project"]

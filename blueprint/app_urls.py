@@ -9,6 +9,7 @@ from blueprint.views import (
     items,
     mapping,
     project,
+    pulse,
     readiness,
     requirements,
     scenarios,
@@ -32,6 +33,7 @@ urlpatterns = [
     path("p/<int:pk>/ownership/", governance.governance_page, name="governance"),
     path("p/<int:pk>/reporting/", requirements.requirements_page, name="requirements"),
     path("p/<int:pk>/delivery/", delivery.delivery_page, name="delivery"),
+    path("p/<int:pk>/pulse/", pulse.project_pulse, name="project_pulse"),
     # Readiness, sign-off, versions, activity.
     path("p/<int:pk>/readiness/", readiness.readiness_page, name="readiness"),
     path("p/<int:pk>/readiness/nav/", readiness.readiness_hx_nav, name="readiness_hx_nav"),

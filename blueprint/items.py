@@ -147,6 +147,8 @@ def item_save(
                 action=ActivityEntry.Action.UPDATED if before else ActivityEntry.Action.CREATED,
                 artifact=kind.artifact if kind else "",
                 item_kind=str(obj._meta.verbose_name),
+                kind_slug=kind.slug if kind else "",
+                item_pk=obj.pk,
                 item_label=str(obj),
                 before=before,
                 after=after,
@@ -206,6 +208,7 @@ def item_delete(*, obj: Any, kind: ItemKind | None = None, user: User | None = N
             _lock_draft(obj.project)
             before = snapshot_fields(obj)
             label = str(obj)
+            pk = obj.pk
             obj.delete()
             activity_record(
                 project=obj.project,
@@ -213,6 +216,8 @@ def item_delete(*, obj: Any, kind: ItemKind | None = None, user: User | None = N
                 action=ActivityEntry.Action.DELETED,
                 artifact=kind.artifact if kind else "",
                 item_kind=str(obj._meta.verbose_name),
+                kind_slug=kind.slug if kind else "",
+                item_pk=pk,
                 item_label=label,
                 before=before,
             )

@@ -27,7 +27,7 @@ from blueprint.models.scenarios import (
     JourneyStep,
     Scenario,
 )
-from blueprint.models.signoff import ActivityEntry, Approval, Version
+from blueprint.models.signoff import ActivityEntry, Approval, Presence, Version
 
 __all__ = [
     "ActivityEntry",
@@ -54,6 +54,7 @@ __all__ = [
     "Outcome",
     "OwnershipRule",
     "Phase",
+    "Presence",
     "Project",
     "ReasonCode",
     "Relationship",

@@ -90,6 +90,9 @@ class ActivityEntry(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     artifact = models.CharField(max_length=30, blank=True)
     item_kind = models.CharField(max_length=80, blank=True)
+    # Which inline editor row the change touched, so open pages can refresh just that row.
+    kind_slug = models.SlugField(max_length=40, blank=True)
+    item_pk = models.BigIntegerField(null=True, blank=True)
     item_label = models.CharField(max_length=300, blank=True)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
@@ -120,3 +123,20 @@ class ActivityEntry(models.Model):
             for k in keys
             if self.before.get(k, "") != self.after.get(k, "")
         ]
+
+
+class Presence(models.Model):
+    """Who has a project open in their browser, and where, as of their last heartbeat."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="presence")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    where = models.CharField(max_length=40, blank=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="one_presence_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project}"

@@ -45,3 +45,108 @@
     showToast("The server took too long to answer. Your input is kept; try again.");
   });
 })();
+
+// The workshop's heartbeat: who is here, and what others changed. Rows that others
+// changed are refreshed in place; rows someone is editing here are left alone.
+(function () {
+  "use strict";
+  const PLACES = {
+    overview: "Overview", scenarios: "Scenarios", data_model: "Data mapping",
+    mappings: "Field mappings", governance: "Ownership", requirements: "Reporting",
+    delivery: "Delivery plan", readiness: "Readiness", signoff: "Sign-off",
+    versions: "Versions", activity: "Activity",
+  };
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function renderPeople(box, people) {
+    const list = box.querySelector(".presence-list");
+    if (!list) return;
+    list.replaceChildren();
+    for (const person of people) {
+      const item = document.createElement("li");
+      item.textContent = person.name + (person.me ? " (you)" : "");
+      if (!person.me && PLACES[person.where]) {
+        const where = document.createElement("span");
+        where.className = "text-body-secondary";
+        where.textContent = " · " + PLACES[person.where];
+        item.appendChild(where);
+      }
+      list.appendChild(item);
+    }
+  }
+
+  function describe(change) {
+    return change.who + " " + change.verb + " " + (change.kind ? change.kind + " " : "") +
+      "“" + change.label + "”";
+  }
+
+  function applyChanges(changes) {
+    const notes = [];
+    for (const change of changes) {
+      const id = change.slug && change.pk ? change.slug + "-" + change.pk : null;
+      const row = id ? document.getElementById(id) : null;
+      const editingHere = id && document.getElementById(id + "-form");
+      if (editingHere) {
+        notes.push(describe(change) + " while you are editing it: saving will show both versions.");
+      } else if (change.action === "deleted") {
+        if (row && row.classList.contains("item-row")) row.remove();
+        notes.push(describe(change) + ".");
+      } else if (row && row.classList.contains("item-row") && change.row_url) {
+        htmx.ajax("GET", change.row_url, { target: row, swap: "outerHTML" });
+        notes.push(describe(change) + ".");
+      } else {
+        notes.push(describe(change) + ". Reload the page to see it.");
+      }
+    }
+    if (notes.length) {
+      window.blueprintToast(notes.slice(-4).join(" "), "info");
+      htmx.trigger(document.body, "blueprint-changed");
+    }
+  }
+
+  function start() {
+    const box = document.getElementById("presence");
+    if (!box || !window.fetch) return;
+    let after = "";
+    let state = box.dataset.state;
+    async function beat() {
+      if (document.hidden && after !== "") return;
+      try {
+        const body = new URLSearchParams({ where: box.dataset.where || "", after: after });
+        const response = await fetch(box.dataset.pulseUrl, {
+          method: "POST",
+          headers: { "X-CSRFToken": csrfToken() },
+          body: body,
+          credentials: "same-origin",
+        });
+        if (!response.ok) return;
+        const data = await response.json();
+        renderPeople(box, data.people);
+        if (after !== "") applyChanges(data.changes);
+        after = String(data.last);
+        if (data.state !== state) {
+          state = data.state;
+          const words = { draft: "back in draft", awaiting: "frozen for sign-off", signed: "signed off" };
+          window.blueprintToast(
+            "The blueprint is now " + (words[state] || state) + ". Reload the page to see it.",
+            "warning"
+          );
+        }
+      } catch (e) {
+        /* The next beat will try again; sendError toasts cover real saves. */
+      }
+    }
+    beat();
+    setInterval(beat, 4000);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,79 @@
+"""The workshop's heartbeat: who is here, and what others changed since the page loaded."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from blueprint.access import get_project_for
+from blueprint.models import ActivityEntry, Presence
+from blueprint.views.types import HtmxHttpRequest
+
+PRESENT_FOR = timedelta(seconds=30)
+MAX_CHANGES = 50
+
+
+@require_POST
+def project_pulse(request: HtmxHttpRequest, pk: int) -> JsonResponse:
+    """Record that the user is here; answer with who else is and what they changed.
+
+    `after` is the id of the last activity entry the page knows about; the page asks
+    every few seconds and refreshes the rows others changed, leaving open forms alone.
+    """
+    access = get_project_for(request, pk)
+    now = timezone.now()
+    where = request.POST.get("where", "")[:40]
+    Presence.objects.update_or_create(
+        project=access.project, user=request.user, defaults={"where": where, "seen_at": now}
+    )
+    people = [
+        {
+            "name": p.user.display_name,
+            "where": p.where,
+            "me": p.user_id == request.user.pk,
+        }
+        for p in Presence.objects.filter(project=access.project, seen_at__gte=now - PRESENT_FOR)
+        .select_related("user")
+        .order_by("user__display_name")
+    ]
+    after = request.POST.get("after", "")
+    entries = ActivityEntry.objects.filter(project=access.project)
+    last = entries.order_by("-pk").values_list("pk", flat=True).first() or 0
+    changes = []
+    if after.isdigit():
+        for entry in (
+            entries.filter(pk__gt=int(after))
+            .exclude(user_id=request.user.pk)
+            .order_by("pk")[:MAX_CHANGES]
+        ):
+            row_url = ""
+            if entry.kind_slug and entry.item_pk and entry.action != ActivityEntry.Action.DELETED:
+                row_url = reverse(
+                    "blueprint:item_hx_row", args=[pk, entry.kind_slug, entry.item_pk]
+                )
+            changes.append(
+                {
+                    "id": entry.pk,
+                    "who": entry.user_name or "Someone",
+                    "action": entry.action,
+                    "verb": entry.get_action_display().lower(),
+                    "kind": entry.item_kind,
+                    "label": entry.item_label,
+                    "slug": entry.kind_slug,
+                    "pk": entry.item_pk,
+                    "row_url": row_url,
+                }
+            )
+    return JsonResponse(
+        {
+            "people": people,
+            "changes": changes,
+            "last": last,
+            "state": access.project.state,
+            "version": access.project.version_number,
+        }
+    )

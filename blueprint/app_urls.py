@@ -4,6 +4,7 @@ from django.urls import path
 
 from blueprint.views import (
     delivery,
+    exports,
     field_mappings,
     governance,
     items,
@@ -23,6 +24,7 @@ urlpatterns = [
     path("projects/new/", project.project_new, name="project_new"),
     path("p/<int:pk>/", project.project_detail, name="project_detail"),
     path("p/<int:pk>/edit/", project.project_edit, name="project_edit"),
+    path("p/<int:pk>/export.json", project.project_json, name="project_json"),
     path("p/<int:pk>/members/", project.member_create, name="member_create"),
     path("p/<int:pk>/members/<int:member_pk>/", project.member_update, name="member_update"),
     path("p/<int:pk>/members/<int:member_pk>/delete/", project.member_delete, name="member_delete"),
@@ -46,6 +48,10 @@ urlpatterns = [
     path("p/<int:pk>/versions/<int:number>/", signoff.version_detail, name="version_detail"),
     path("p/<int:pk>/diff/", signoff.diff_page, name="diff"),
     path("p/<int:pk>/activity/", signoff.activity_page, name="activity"),
+    # Exports.
+    path("p/<int:pk>/export.pdf", exports.project_pdf, name="project_pdf"),
+    path("p/<int:pk>/versions/<int:number>/export.pdf", exports.version_pdf, name="version_pdf"),
+    path("p/<int:pk>/system-map/", exports.system_map, name="system_map"),
     # The inline editor shared by every kind of item.
     path("p/<int:pk>/items/<slug:kind>/new/", items.item_create, name="item_create"),
     path("p/<int:pk>/items/<slug:kind>/<int:item_pk>/", items.item_hx_row, name="item_hx_row"),

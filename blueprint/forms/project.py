@@ -6,12 +6,19 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from accounts.models import User
+from blueprint.document import Document, DocumentFormatError, document_from_json
 from blueprint.forms.base import ItemForm
+from blueprint.interchange.templates import template_get, templates_list
 from blueprint.models import Membership, Project, Role, System
 
 SYSTEM_NAME_TAKEN = "This project already has a system called “{name}”."
 MEMBER_UNKNOWN = "Nobody with this email address has an account yet."
 MEMBER_ALREADY = "{name} is already a member of this project."
+FILE_NEEDED = "Choose the blueprint JSON file to import."
+FILE_TOO_BIG = "This file is larger than 10 MB; a blueprint export is much smaller."
+FILE_UNREADABLE = "This is not a blueprint export: {error}"
+NAME_NEEDED = "Give the project a name."
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 class ProjectForm(forms.ModelForm):
@@ -24,6 +31,58 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class ProjectNewForm(ProjectForm):
+    """A new project: blank, from a template, or from a blueprint JSON export."""
+
+    start = forms.ChoiceField(
+        label="Start from", widget=forms.RadioSelect, initial="blank", required=False
+    )
+    blueprint_file = forms.FileField(
+        label="Blueprint JSON file",
+        required=False,
+        help_text="A file exported from this app (Export JSON on a project's overview).",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("blank", "A blank blueprint")]
+        choices += [(f"template:{t.slug}", f"Template: {t.name}") for t in templates_list()]
+        choices.append(("file", "A blueprint JSON file exported from this app"))
+        self.fields["start"].choices = choices
+        self.fields["name"].required = False
+        self.fields["name"].help_text = "Leave empty to use the template's or file's name."
+        self.document: Document | None = None
+
+    def clean_blueprint_file(self) -> Any:
+        upload = self.cleaned_data.get("blueprint_file")
+        if upload is not None and upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(FILE_TOO_BIG)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start = cleaned.get("start") or "blank"
+        if start == "file":
+            upload = cleaned.get("blueprint_file")
+            if upload is None:
+                if "blueprint_file" not in self.errors:
+                    self.add_error("blueprint_file", FILE_NEEDED)
+            else:
+                try:
+                    self.document = document_from_json(upload.read())
+                except DocumentFormatError as exc:
+                    self.add_error("blueprint_file", FILE_UNREADABLE.format(error=exc))
+        elif start.startswith("template:"):
+            template = template_get(start.removeprefix("template:"))
+            if template is None:
+                self.add_error("start", "This template no longer exists.")
+            else:
+                self.document = template.document()
+        if start == "blank" and not (cleaned.get("name") or "").strip():
+            self.add_error("name", NAME_NEEDED)
+        return cleaned
 
 
 class SystemForm(ItemForm):

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import User
+from blueprint.activity import activity_record
 from blueprint.document import (
     SECTIONS,
     Document,
@@ -17,7 +18,7 @@ from blueprint.document import (
     Section,
 )
 from blueprint.membership import phases_create
-from blueprint.models import SIGNOFF_ROLES, Membership, Project, Role
+from blueprint.models import SIGNOFF_ROLES, ActivityEntry, Membership, Project, Role
 
 UNKNOWN_CHOICE = "{where}: “{value}” is not one of the allowed values for {field}."
 TOO_LONG = "{where}: {field} is longer than {limit} characters."
@@ -133,3 +134,25 @@ def project_import(*, doc: Document, user: User, name: str | None = None) -> Imp
             Membership.objects.create(project=project, user=account, role=member.role)
         items_build(doc=doc, project=project)
     return ImportReport(project=project, skipped_members=skipped)
+
+
+def project_start_from(
+    *, doc: Document, user: User, name: str = "", summary: str = "", business_question: str = ""
+) -> ImportReport:
+    """A new project from a template or an export; what the user typed wins over the file."""
+    with transaction.atomic():
+        report = project_import(doc=doc, user=user, name=name or doc.project.name)
+        project = report.project
+        if summary or business_question:
+            project.summary = summary or project.summary
+            project.business_question = business_question or project.business_question
+            project.save(update_fields=["summary", "business_question", "updated_at"])
+        activity_record(
+            project=project,
+            user=user,
+            action=ActivityEntry.Action.IMPORTED,
+            artifact="project",
+            item_kind="project",
+            item_label=f"{project.name}, from “{doc.project.name}”",
+        )
+    return report

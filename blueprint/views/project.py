@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -9,10 +10,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blueprint.access import ProjectAccess, get_project_for
-from blueprint.forms.project import MemberAddForm, MemberRoleForm, ProjectForm, SystemForm
+from blueprint.document import DocumentFormatError, document_load, document_to_dict
+from blueprint.forms.project import (
+    FILE_UNREADABLE,
+    MemberAddForm,
+    MemberRoleForm,
+    ProjectForm,
+    ProjectNewForm,
+    SystemForm,
+)
+from blueprint.interchange.json import project_start_from
 from blueprint.items import ItemKind, register
 from blueprint.membership import (
     member_add,
@@ -53,12 +64,44 @@ def project_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def project_new(request: HtmxHttpRequest) -> HttpResponse:
-    form = ProjectForm(request.POST or None)
+    form = ProjectNewForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        project = project_create(user=request.user, **form.cleaned_data)
-        messages.success(request, f"Project “{project.name}” created. You are its facilitator.")
+        details = {
+            k: form.cleaned_data[k].strip() for k in ("name", "summary", "business_question")
+        }
+        if form.document is None:
+            project = project_create(user=request.user, **details)
+            messages.success(request, f"Project “{project.name}” created. You are its facilitator.")
+        else:
+            try:
+                report = project_start_from(doc=form.document, user=request.user, **details)
+            except DocumentFormatError as exc:
+                form.add_error("blueprint_file", FILE_UNREADABLE.format(error=exc))
+                return render(request, "blueprint/project_form.html", {"form": form}, status=422)
+            project = report.project
+            note = ""
+            if report.skipped_members:
+                note = (
+                    " These people have no account here and were not added: "
+                    + ", ".join(report.skipped_members)
+                    + "."
+                )
+            messages.success(request, f"Project “{project.name}” created from the blueprint.{note}")
         return redirect("blueprint:project_detail", pk=project.pk)
-    return render(request, "blueprint/project_form.html", {"form": form})
+    status = 422 if request.method == "POST" else 200
+    return render(request, "blueprint/project_form.html", {"form": form}, status=status)
+
+
+@require_GET
+def project_json(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The whole blueprint as JSON: the document, losing nothing."""
+    access = get_project_for(request, pk)
+    doc = document_load(access.project)
+    body = json.dumps(document_to_dict(doc), indent=1, sort_keys=True, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"{slugify(access.project.name) or 'blueprint'}-v{access.project.version_number}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    return response
 
 
 def _overview_context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:

@@ -47,8 +47,8 @@ class TestProjectNew:
     def test_a_name_is_required(self, client: Client, db: None) -> None:
         client.force_login(UserFactory())
         response = client.post(reverse("blueprint:project_new"), {"name": ""})
-        assert response.status_code == 200
-        assert "This field is required" in response.content.decode()
+        assert response.status_code == 422
+        assert "Give the project a name." in response.content.decode()
         assert not Project.objects.exists()
 
 
@@ -259,3 +259,70 @@ class TestProjectEditLogAndFreeze:
         assert response.status_code == 403
         project.refresh_from_db()
         assert project.name == "Lead-to-cash"
+
+
+class TestJsonAndTemplates:
+    def test_export_and_import_lose_nothing(
+        self, alice: Client, project: Project, facilitator: User
+    ) -> None:
+        import io
+
+        from blueprint.document import document_load, document_to_dict
+        from tests.factories import AttributeFactory, FieldMappingFactory
+
+        attribute = AttributeFactory(project=project, entity__project=project)
+        FieldMappingFactory(project=project, attribute=attribute)
+        response = alice.get(reverse("blueprint:project_json", args=[project.pk]))
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith('attachment; filename="lead-to-cash-v1')
+        upload = io.BytesIO(response.content)
+        upload.name = "blueprint.json"
+        created = alice.post(
+            reverse("blueprint:project_new"),
+            {"start": "file", "name": "Copy", "blueprint_file": upload},
+        )
+        assert created.status_code == 302
+        copy = Project.objects.get(name="Copy")
+        before, after = (
+            document_to_dict(document_load(project)),
+            document_to_dict(document_load(copy)),
+        )
+        for section in ("systems", "entities", "attributes", "mappings"):
+            assert len(before[section]) == len(after[section]) > 0
+        assert Membership.objects.get(project=copy, user=facilitator).role == Role.FACILITATOR
+
+    def test_a_broken_file_is_refused_at_the_field(self, alice: Client, facilitator: User) -> None:
+        import io
+
+        upload = io.BytesIO(b'{"project": {"name": "X"}, "systems": [{"id": 1}]}')
+        upload.name = "bad.json"
+        response = alice.post(
+            reverse("blueprint:project_new"), {"start": "file", "blueprint_file": upload}
+        )
+        assert response.status_code == 422
+        assert "This is not a blueprint export" in response.content.decode()
+        assert "missing field" in response.content.decode()
+        assert not Project.objects.filter(name="X").exists()
+
+    def test_a_file_is_required_to_import(self, alice: Client, facilitator: User) -> None:
+        response = alice.post(reverse("blueprint:project_new"), {"start": "file"})
+        assert response.status_code == 422
+        assert "Choose the blueprint JSON file" in response.content.decode()
+
+    def test_a_new_project_starts_from_the_lead_to_cash_template(
+        self, alice: Client, facilitator: User
+    ) -> None:
+        page = alice.get(reverse("blueprint:project_new")).content.decode()
+        assert "Template: Lead-to-cash: CRM and ERP (template)" in page
+        response = alice.post(
+            reverse("blueprint:project_new"),
+            {"start": "template:crm-erp-lead-to-cash", "name": "Acme lead-to-cash"},
+        )
+        assert response.status_code == 302
+        project = Project.objects.get(name="Acme lead-to-cash")
+        assert project.systems.count() == 4
+        assert project.mappings.count() >= 30
+        assert project.memberships.get().user == facilitator
+
+    def test_outsider_cannot_export(self, charlie: Client, project: Project) -> None:
+        assert charlie.get(reverse("blueprint:project_json", args=[project.pk])).status_code == 404

@@ -10,8 +10,8 @@ from django.http import Http404, HttpRequest
 from blueprint.models import Membership, Project
 
 FROZEN_MESSAGE = (
-    "The blueprint is frozen while it awaits sign-off. Ask the facilitator to send it "
-    "back to draft before changing it."
+    "The blueprint is frozen while it awaits sign-off. The business leader, process owner "
+    "or systems owner can send it back to draft if it must change."
 )
 SIGNED_MESSAGE = (
     "This version is signed off. The facilitator can reopen the project to start the next version."

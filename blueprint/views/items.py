@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +21,8 @@ from blueprint.items import (
     item_kind,
     item_move,
     item_save,
-    snapshot_fields,
 )
+from blueprint.models import ActivityEntry
 from blueprint.views.types import HtmxHttpRequest
 
 ITEM_TEMPLATE = "blueprint/item_page.html"
@@ -130,7 +131,6 @@ def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> H
     if request.method == "GET":
         form = item_kind_.form_class(project=access.project, instance=obj)
         return _render_form(request, item_kind_, access, form, obj=obj)
-    before = snapshot_fields(obj)
     form = item_kind_.form_class(request.POST, project=access.project, instance=obj)
     if not form.is_valid():
         return _render_form(request, item_kind_, access, form, obj=obj, status=422)
@@ -143,24 +143,27 @@ def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> H
         )
     except Conflict as conflict:
         current = _item_or_404(item_kind_, access, item_pk)
-        theirs = snapshot_fields(current)
-        # Offer the user's own values again, now based on the latest revision, next
-        # to what the other person saved: saving again keeps theirs, Cancel keeps the other.
+        # Read theirs first: validating the retry form writes the user's values onto
+        # the instance it is given.
+        theirs = _form_values(item_kind_.form_class(project=access.project, instance=current))
+        # Offer the user's own values again, now based on the latest revision, next to
+        # what the other person saved: "Save mine" keeps the user's, Cancel keeps theirs.
         retry = item_kind_.form_class(request.POST.copy(), project=access.project, instance=current)
         retry.data["revision"] = current.revision
         retry.is_valid()
-        mine = _posted_values(retry)
+        mine = _form_values(retry)
         rows = [
-            {
-                "field": name,
-                "theirs": theirs.get(name, ""),
-                "mine": mine.get(name, ""),
-                "before": before.get(name, ""),
-            }
-            for name in theirs
-            if theirs.get(name, "") != mine.get(name, "")
-            or before.get(name, "") != theirs.get(name, "")
+            {"field": label, "theirs": theirs.get(label, ""), "mine": mine.get(label, "")}
+            for label in dict.fromkeys([*theirs, *mine])
+            if theirs.get(label, "") != mine.get(label, "")
         ]
+        last = (
+            ActivityEntry.objects.filter(
+                project=access.project, kind_slug=item_kind_.slug, item_pk=current.pk
+            )
+            .order_by("-pk")
+            .first()
+        )
         return _render_form(
             request,
             item_kind_,
@@ -168,7 +171,7 @@ def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> H
             retry,
             obj=current,
             status=409,
-            conflict={"rows": rows, "message": str(conflict)},
+            conflict={"rows": rows, "message": str(conflict), "last": last},
         )
     if not request.htmx:
         return redirect(_page_url(item_kind_, access, obj))
@@ -176,21 +179,27 @@ def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> H
     return _changed(_render_row(request, item_kind_, access, obj))
 
 
-def _posted_values(form: Any) -> dict[str, str]:
-    """What the user typed, in the same shape as snapshot_fields."""
+def _form_values(form: Any) -> dict[str, str]:
+    """A form's values as a person reads them, keyed by the form's labels.
+
+    Works for a bound form (what the user typed) and an unbound one (what is saved),
+    so both sides of a conflict are described the same way.
+    """
     values: dict[str, str] = {}
-    cleaned = getattr(form, "cleaned_data", {})
     for name, field in form.fields.items():
-        if name == "revision":
+        if field.widget.is_hidden or field.disabled:
             continue
-        model_field = next((f for f in form.instance._meta.get_fields() if f.name == name), None)
-        label = str(model_field.verbose_name) if model_field is not None else str(field.label)
-        value = cleaned.get(name, form.data.get(name, ""))
-        if hasattr(value, "all") and not isinstance(value, str) or isinstance(value, (list, tuple)):
-            value = ", ".join(sorted(str(o) for o in value))
-        elif getattr(field, "choices", None) and not hasattr(value, "pk"):
-            value = dict(field.choices).get(value, value) if value not in (None, "") else ""
-        values[label] = "" if value is None else str(value)
+        raw = form[name].value()
+        choices = {str(k): str(v) for k, v in getattr(field, "choices", [])}
+        if isinstance(raw, list | tuple):
+            text = ", ".join(sorted(choices.get(str(v), str(v)) for v in raw))
+        elif isinstance(field, forms.BooleanField):
+            text = "yes" if field.to_python(raw) else "no"
+        elif raw in (None, ""):
+            text = ""
+        else:
+            text = choices.get(str(raw), str(raw))
+        values[str(field.label or name)] = text.strip()
     return values
 
 

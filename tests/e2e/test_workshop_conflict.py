@@ -93,12 +93,6 @@ def test_the_second_save_shows_both_versions_and_save_mine_wins(
         assert system.description == "Accounts, contacts and the sales pipeline."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The conflict panel compares model fields (a raw dict of answers, the category "
-    "key) with form fields (one per question), so a scenario's answers are not compared "
-    "question by question and the person's own answer shows as “—”.",
-)
 def test_a_scenario_conflict_compares_the_answers_question_by_question(
     page: Page, browser: Browser, live_server, transactional_db
 ):

@@ -21,6 +21,7 @@ from blueprint.document import (
     document_load,
 )
 from blueprint.interchange import sheet as s
+from blueprint.interchange import sheet_read
 from blueprint.interchange.sheet import (
     HEADERS,
     ParsedSheet,
@@ -257,7 +258,7 @@ def test_parse_refuses_a_zip_that_is_not_a_workbook() -> None:
 def test_parse_refuses_a_workbook_that_unpacks_to_too_much(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(s, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(sheet_read, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(SheetFormatError, match="unpacks to more than"):
         sheet_parse(filename="x.xlsx", content=sheet_xlsx([row()]))
 
@@ -473,12 +474,10 @@ def test_import_creates_every_row_and_records_one_activity_entry(
     assert first.attribute == blueprint["status"]
     assert first.conflict_rule == "target_wins" and first.required is True
     entry = ActivityEntry.objects.get(project=project)
-    assert (entry.action, entry.artifact, entry.item_kind) == (
-        "imported",
-        "mapping",
-        "field mapping",
-    )
+    assert (entry.action, entry.artifact, entry.item_kind) == ("imported", "mapping", "")
     assert entry.item_label == "2 field mappings from leads.csv"
+    assert entry.changes() == [("Field mappings", "0", "2")]
+    assert entry.comment == ""
     assert entry.user == blueprint["user"]
 
 
@@ -513,8 +512,8 @@ def test_import_replace_removes_the_current_sheet_first(blueprint: dict[str, obj
     (mapping,) = FieldMapping.objects.filter(project=project)
     assert mapping.pk != old.pk and mapping.source_field == "Lead_Status__c"
     entry = ActivityEntry.objects.get(project=project)
-    assert entry.before == {"mappings": 1} and entry.after == {"mappings": 1}
-    assert "Replaced the whole sheet" in entry.comment
+    assert entry.before == {"Field mappings": "1"} and entry.after == {"Field mappings": "1"}
+    assert entry.comment == ""
 
 
 def test_import_then_export_gives_back_the_file(blueprint: dict[str, object]) -> None:

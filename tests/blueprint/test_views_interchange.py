@@ -314,6 +314,9 @@ def test_a_contributor_imports_and_returns_to_the_sheet(
     assert entry.item_label == "2 field mappings from leads.csv" and entry.user == contributor
     page = bob.get(response["Location"]).content.decode()
     assert "Imported 2 field mappings from leads.csv." in page
+    activity = bob.get(reverse("blueprint:activity", args=[project.pk])).content.decode()
+    assert " imported <em>2 field mappings from leads.csv</em>" in activity
+    assert "field mapping 2 field mappings" not in activity
 
 
 def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_saved(

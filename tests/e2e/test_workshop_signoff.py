@@ -62,7 +62,10 @@ def test_the_three_role_holders_sign_off_a_ready_blueprint(
     signoff.once("dialog", lambda dialog: dialog.accept())
     signoff.get_by_role("button", name="Request sign-off").click()
     expect(signoff.get_by_role("heading", name="Version 1 awaits sign-off")).to_be_visible()
-    expect(signoff.get_by_role("status").filter(has_text=FROZEN_BANNER)).to_be_visible()
+    # The sign-off page says it once, in its own panel (no second banner).
+    expect(
+        signoff.get_by_text("Nobody can change it until it is signed or sent back.")
+    ).to_be_visible()
     shot(signoff, "07-awaiting-signoff")
     project.refresh_from_db()
     assert project.state == Project.State.AWAITING

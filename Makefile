@@ -42,5 +42,5 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: install
+bench: migrate
 	$(PY) manage.py bench

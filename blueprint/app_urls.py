@@ -4,6 +4,7 @@ from django.urls import path
 
 from blueprint.views import (
     delivery,
+    exports,
     field_mappings,
     governance,
     interchange,
@@ -51,6 +52,10 @@ urlpatterns = [
     path("p/<int:pk>/versions/<int:number>/", signoff.version_detail, name="version_detail"),
     path("p/<int:pk>/diff/", signoff.diff_page, name="diff"),
     path("p/<int:pk>/activity/", signoff.activity_page, name="activity"),
+    # Exports.
+    path("p/<int:pk>/export.pdf", exports.project_pdf, name="project_pdf"),
+    path("p/<int:pk>/versions/<int:number>/export.pdf", exports.version_pdf, name="version_pdf"),
+    path("p/<int:pk>/system-map/", exports.system_map, name="system_map"),
     # The inline editor shared by every kind of item.
     path("p/<int:pk>/items/<slug:kind>/new/", items.item_create, name="item_create"),
     path("p/<int:pk>/items/<slug:kind>/<int:item_pk>/", items.item_hx_row, name="item_hx_row"),

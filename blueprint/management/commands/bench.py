@@ -1,0 +1,191 @@
+"""Time the large benchmark blueprint: loading, readiness, and the PDF export against
+WeasyPrint alone on the same HTML.
+
+The blueprint is created inside a transaction that is rolled back at the end, so the
+command runs against whatever DATABASE_URL is configured (it must be migrated) and
+leaves nothing behind. On SQLite the transaction holds the write lock while it runs
+(about a minute): run it when nobody is editing, or against a copy.
+
+The export is timed as a browser gets it: a GET of export.pdf through the middleware
+and the view, which loads the document, renders the HTML and has WeasyPrint write the
+PDF in a child process. WeasyPrint alone is timed in this process on the very HTML the
+export renders. Wall-clock and CPU time (this process plus the renderer child) are both
+shown; on a busy machine CPU time is the steadier measure of the work done, so the
+overhead is judged on it.
+"""
+
+from __future__ import annotations
+
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from blueprint.benchdata import BenchSize, benchmark_blueprint_create
+from blueprint.document import document_load
+from blueprint.models import Membership, Project, Role
+from blueprint.pdf import pdf_html, pdf_meta_for_project, pdf_timeout, pdf_write
+from blueprint.readiness import readiness_for_project
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Timing:
+    wall: float
+    cpu: float  # this process and the children it waited for (the PDF renderer)
+
+
+def _cpu() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed(fn: Callable[[], T]) -> tuple[T, Timing, int]:
+    with CaptureQueriesContext(connection) as queries:
+        cpu, started = _cpu(), time.perf_counter()
+        result = fn()
+        timing = Timing(time.perf_counter() - started, _cpu() - cpu)
+    return result, timing, len(queries)
+
+
+def _pages(pdf: bytes) -> str:
+    if not shutil.which("pdfinfo"):
+        return "?"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        info = subprocess.run(["pdfinfo", handle.name], capture_output=True, text=True)
+    match = re.search(r"Pages:\s+(\d+)", info.stdout)
+    return match[1] if match else "?"
+
+
+def _median(timings: list[Timing], attr: str) -> float:
+    return statistics.median(getattr(t, attr) for t in timings)
+
+
+class Rollback(Exception):
+    """Leaves the benchmark transaction without keeping anything."""
+
+
+class Command(BaseCommand):
+    help = "Time the PDF export of the large benchmark blueprint (nothing is kept)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--runs", type=int, default=3, help="PDF timings to take (median).")
+        parser.add_argument(
+            "--budget",
+            type=float,
+            default=15.0,
+            help="Largest acceptable overhead of the export over WeasyPrint alone, in %%.",
+        )
+        parser.add_argument("--mappings", type=int, default=BenchSize.mappings)
+        parser.add_argument("--attributes", type=int, default=BenchSize.attributes)
+        parser.add_argument("--scenarios", type=int, default=BenchSize.scenarios)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("The database is not migrated: run `manage.py migrate` first.")
+        size = BenchSize(
+            mappings=options["mappings"],
+            attributes=options["attributes"],
+            scenarios=options["scenarios"],
+        )
+        runs = max(1, options["runs"])
+        figures: dict[str, Any] = {}
+        try:
+            with transaction.atomic():
+                self._measure(size, runs, figures)
+                raise Rollback
+        except Rollback:
+            pass
+        self._report(size, runs, figures, options["budget"])
+
+    def _measure(self, size: BenchSize, runs: int, figures: dict[str, Any]) -> None:
+        def build() -> Project:
+            project = Project.objects.create(
+                name="Benchmark blueprint",
+                summary="The large benchmark: nothing of it is kept.",
+                business_question="How fast is the vendor PDF of a big blueprint?",
+            )
+            benchmark_blueprint_create(project=project, size=size)
+            return project
+
+        project, figures["build"], figures["build_q"] = _timed(build)
+        doc, figures["load"], figures["load_q"] = _timed(lambda: document_load(project))
+        readiness, figures["ready"], figures["ready_q"] = _timed(
+            lambda: readiness_for_project(project)
+        )
+        figures["blockers"] = len(readiness.blockers)
+        # The HTML the export renders, built the way the export builds it.
+        meta = pdf_meta_for_project(project=project, doc=doc)
+        html, figures["html"], _ = _timed(lambda: pdf_html(doc=doc, meta=meta))
+        figures["html_kb"] = len(html.encode()) / 1024
+
+        host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"), "localhost")
+        client = Client(SERVER_NAME=host)
+        client.force_login(Membership.objects.get(project=project, role=Role.FACILITATOR).user)
+        export_url = reverse("blueprint:project_pdf", args=[project.pk])
+        exports: list[Timing] = []
+        alone: list[Timing] = []
+        pdf = b""
+        for run in range(runs):
+            self.stderr.write(f"  run {run + 1}/{runs}…")
+            response, timing, figures["export_q"] = _timed(lambda: client.get(export_url))
+            if response.status_code != 200:
+                raise CommandError(f"The export answered {response.status_code}.")
+            pdf = response.content
+            exports.append(timing)
+            _, timing, _ = _timed(lambda: pdf_write(html))
+            alone.append(timing)
+        figures["exports"] = exports
+        figures["alone"] = alone
+        figures["pdf_kb"] = len(pdf) / 1024
+        figures["pages"] = _pages(pdf)
+
+    def _report(self, size: BenchSize, runs: int, f: dict[str, Any], budget: float) -> None:
+        export_wall, alone_wall = _median(f["exports"], "wall"), _median(f["alone"], "wall")
+        export_cpu, alone_cpu = _median(f["exports"], "cpu"), _median(f["alone"], "cpu")
+        overhead_wall = (export_wall - alone_wall) / alone_wall * 100
+        overhead_cpu = (export_cpu - alone_cpu) / alone_cpu * 100
+
+        def each(timings: list[Timing]) -> str:
+            return ", ".join(f"{t.wall:.2f}" for t in timings)
+
+        lines = [
+            f"Benchmark blueprint: {size.systems} systems, {size.scenarios} scenarios, "
+            f"{size.entities} entities, {size.attributes} attributes, "
+            f"{size.mappings} field mappings (rolled back afterwards)",
+            f"  build (bulk inserts)          {f['build'].wall:7.3f} s  {f['build_q']:3d} queries",
+            f"  document load                 {f['load'].wall:7.3f} s  {f['load_q']:3d} queries",
+            f"  readiness (load + checks)     {f['ready'].wall:7.3f} s  {f['ready_q']:3d} queries"
+            f"  ({f['blockers']} blocking findings)",
+            f"  PDF HTML (present + template) {f['html'].wall:7.3f} s  {f['html_kb']:.0f} KB",
+            f"  PDF export, GET export.pdf    {export_wall:7.3f} s  {f['export_q']:3d} queries"
+            f"  cpu {export_cpu:.3f} s  (runs: {each(f['exports'])})",
+            f"  WeasyPrint alone, same HTML   {alone_wall:7.3f} s"
+            f"               cpu {alone_cpu:.3f} s  (runs: {each(f['alone'])})",
+            f"  PDF: {f['pages']} pages, {f['pdf_kb']:.0f} KB; time limit {pdf_timeout():g} s",
+            f"  overhead of the app over WeasyPrint alone (median of {runs}): "
+            f"cpu {overhead_cpu:+.1f} %, wall clock {overhead_wall:+.1f} % (budget {budget:g} %)",
+        ]
+        self.stdout.write("\n".join(lines))
+        if overhead_cpu > budget:
+            raise CommandError(f"The export's overhead {overhead_cpu:.1f} % is over {budget:g} %.")
+        self.stdout.write(self.style.SUCCESS("Within budget."))

@@ -80,6 +80,29 @@ class TestProjectPdf:
         text = pdf_text(response.content, tmp_path)
         assert "Salesforce" in text and "DRAFT, not signed off" in text
 
+    def test_awaiting_sign_off_shows_the_approvals_so_far(
+        self,
+        alice: Client,
+        project: Project,
+        facilitator: User,
+        business_leader: User,
+        process_owner: User,
+        tmp_path: Path,
+    ) -> None:
+        signoff_request(project=project, user=facilitator, blockers=lambda p: 0)
+        project.refresh_from_db()
+        signoff_approve(
+            project=project,
+            user=business_leader,
+            role=Role.BUSINESS_LEADER,
+            password=PASSWORD,
+            seen_hash=project.review_hash,
+        )
+        text = pdf_text(alice.get(url("project_pdf", project)).content, tmp_path)
+        assert "Awaiting sign-off" in text and "DRAFT, not signed off" in text
+        assert "Bianca" in text and "the same as the snapshot's" in text
+        assert "Not approved" in text  # the process owner has not approved yet
+
     def test_letter_is_chosen_with_size(self, alice: Client, project: Project) -> None:
         response = alice.get(url("project_pdf", project) + "?size=letter")
         assert response.status_code == 200

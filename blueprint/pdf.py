@@ -4,36 +4,24 @@ The PDF renders from a `Document` (today's rows for a draft, the signed snapshot
 version) through the same presentation as the browser's version view
 (`templates/blueprint/_document.html`), wrapped in a cover, contents, summary, system map
 and sign-off page (`templates/blueprint/pdf/document.html`, print CSS in
-`static/css/pdf.css`).
+`static/css/pdf.css`). This module builds that context and is the way in: the draft's
+PDF, and a signed version's, rendered once from its snapshot and then served from
+storage.
 
 Safety: every piece of user text goes through Django's autoescaping (and the system map
 escapes its own), so nothing the workshop writes becomes markup. As a second wall,
-WeasyPrint fetches through `StaticOnlyFetcher`, which serves the app's own static files
-from disk and refuses every other URL (file:, http(s):, data:, ...), without ever opening
-one.
+WeasyPrint fetches only the app's own static files (`blueprint.pdf_fetcher`).
 
-Time limit: WeasyPrint runs in a forked child process that is killed after
-`BLUEPRINT_PDF_TIMEOUT` seconds (setting or environment variable, default 60), so a huge
-blueprint cannot hold a web worker forever. Forking is cheap (the child shares the
-parent's loaded code and settings) and the child touches no database connection.
+Time limit: WeasyPrint runs in a child process that is killed at the limit
+(`blueprint.pdf_runner`), so a huge blueprint cannot hold a web worker forever.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
-import mimetypes
-import multiprocessing
-import os
-import posixpath
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
@@ -43,110 +31,77 @@ from django.utils.text import slugify
 
 from blueprint.document import Document, document_from_json, document_hash, document_load
 from blueprint.models import SIGNOFF_ROLES, Approval, Project, Role, Version
+from blueprint.pdf_fetcher import (
+    ASSET_ROOT,
+    ASSET_TYPES,
+    FetchRefused,
+    StaticOnlyFetcher,
+    static_file_for,
+)
+from blueprint.pdf_runner import (
+    DEFAULT_TIMEOUT,
+    FAILED_MESSAGE,
+    TIMEOUT_MESSAGE,
+    PdfError,
+    PdfTimeout,
+    Rendered,
+    html_to_pdf,
+    pdf_timeout,
+    pdf_write,
+)
 from blueprint.presentation import document_present
 from blueprint.readiness import readiness_evaluate
 from blueprint.systemmap import systemmap_flows, systemmap_svg
 
-# WeasyPrint reports every layout step at INFO level, from the moment it is imported
-# (hundreds of lines per export); quieten it before the import.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+__all__ = [
+    "ASSET_ROOT",
+    "ASSET_TYPES",
+    "DEFAULT_PAGE_SIZE",
+    "DEFAULT_TIMEOUT",
+    "EXAMPLES_PER_CHECK",
+    "FAILED_MESSAGE",
+    "PAGE_SIZES",
+    "STYLESHEET",
+    "TAMPERED_MESSAGE",
+    "TIMEOUT_MESSAGE",
+    "TOC",
+    "FetchRefused",
+    "PdfError",
+    "PdfMeta",
+    "PdfTimeout",
+    "Rendered",
+    "Signature",
+    "SnapshotTampered",
+    "StaticOnlyFetcher",
+    "TocEntry",
+    "html_to_pdf",
+    "page_size_from",
+    "pdf_context",
+    "pdf_filename",
+    "pdf_html",
+    "pdf_meta_for_project",
+    "pdf_meta_for_version",
+    "pdf_render",
+    "pdf_timeout",
+    "pdf_write",
+    "project_pdf_render",
+    "static_file_for",
+    "version_pdf_get",
+]
 
-from weasyprint import HTML  # noqa: E402
-from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
-
-DEFAULT_TIMEOUT = 60.0
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 DEFAULT_PAGE_SIZE = "a4"
-# Where the PDF's HTML finds the static files. The host is never contacted: the fetcher
-# maps these URLs to files on disk and refuses everything else.
-ASSET_ROOT = "https://pdf-assets.invalid/static/"
 STYLESHEET = "css/pdf.css"
-ASSET_TYPES = {
-    ".css": "text/css",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".svg": "image/svg+xml",
-}
 EXAMPLES_PER_CHECK = 2
 
-TIMEOUT_MESSAGE = (
-    "The PDF took longer than {seconds:g} seconds to render and was stopped. Try again in a "
-    "moment; if it keeps happening, the blueprint may be too large to print in one go, so "
-    "tell your administrator (BLUEPRINT_PDF_TIMEOUT sets the limit)."
-)
-FAILED_MESSAGE = "The PDF could not be rendered: {reason}"
 TAMPERED_MESSAGE = (
     "Version {number}'s stored snapshot no longer matches the SHA-256 it was signed with, "
     "so no PDF is produced from it. Tell the facilitator and your administrator."
 )
 
 
-class PdfError(Exception):
-    """The PDF could not be produced; the message says why, for people."""
-
-
-class PdfTimeout(PdfError):
-    """Rendering went past the time limit and was stopped."""
-
-
 class SnapshotTampered(PdfError):
     """A signed version's snapshot no longer matches its hash."""
-
-
-class FetchRefused(ValueError):
-    """The URL is not one of the app's own static files."""
-
-
-# --- fetching ------------------------------------------------------------------------
-
-
-def static_file_for(url: str) -> str | None:
-    """The path on disk of an allowed asset URL, or None when the URL is not allowed."""
-    if not url.startswith(ASSET_ROOT):
-        return None
-    rest = url[len(ASSET_ROOT) :]
-    parts = urlsplit(rest)
-    if parts.scheme or parts.netloc or parts.query or parts.fragment:
-        return None
-    relative = unquote(parts.path)
-    if not relative or "\\" in relative or "\x00" in relative or relative.startswith("/"):
-        return None
-    normal = posixpath.normpath(relative)
-    if normal != relative or normal.startswith(".."):
-        return None
-    if posixpath.splitext(normal)[1].lower() not in ASSET_TYPES:
-        return None
-    found = finders.find(normal)
-    return str(found) if isinstance(found, str | os.PathLike) else None
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serves the app's own static files from disk; refuses every other URL unopened.
-
-    Remembers what it was asked for, so tests (and the renderer's caller) can see it.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("https",), allow_redirects=False)
-        self.fetched: list[str] = []
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        path = static_file_for(url)
-        if path is None:
-            self.refused.append(url)
-            raise FetchRefused(f"Refused to fetch {url[:200]!r}: not one of the app's files.")
-        self.fetched.append(url)
-        with open(path, "rb") as handle:
-            body = handle.read()
-        content_type = ASSET_TYPES.get(posixpath.splitext(path)[1].lower()) or (
-            mimetypes.guess_type(path)[0] or "application/octet-stream"
-        )
-        return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
 
 # --- what goes into the PDF ----------------------------------------------------------
@@ -303,77 +258,6 @@ def pdf_html(*, doc: Document, meta: PdfMeta) -> str:
 
 
 # --- rendering -----------------------------------------------------------------------
-
-
-def pdf_timeout() -> float:
-    """Seconds a render may take: settings.BLUEPRINT_PDF_TIMEOUT, else the environment."""
-    value = getattr(settings, "BLUEPRINT_PDF_TIMEOUT", None)
-    if value is None:
-        value = os.environ.get("BLUEPRINT_PDF_TIMEOUT") or DEFAULT_TIMEOUT
-    return float(value)
-
-
-def pdf_write(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    """WeasyPrint alone, in this process: HTML in, PDF bytes out."""
-    fetcher = fetcher or StaticOnlyFetcher()
-    return HTML(string=html, base_url=ASSET_ROOT, url_fetcher=fetcher).write_pdf()
-
-
-@dataclass(frozen=True)
-class Rendered:
-    pdf: bytes
-    fetched: tuple[str, ...] = ()
-    refused: tuple[str, ...] = ()
-
-
-def _render_child(html: str, connection: Any) -> None:
-    fetcher = StaticOnlyFetcher()
-    try:
-        pdf = pdf_write(html, fetcher=fetcher)
-        connection.send((True, pdf, tuple(fetcher.fetched), tuple(fetcher.refused)))
-    except BaseException as exc:  # report anything; the parent decides
-        connection.send((False, f"{type(exc).__name__}: {exc}", (), ()))
-    finally:
-        connection.close()
-
-
-def _render_in_thread(html: str, limit: float) -> Rendered:
-    """Where fork is not available: a thread, which is abandoned (not killed) on timeout."""
-    fetcher = StaticOnlyFetcher()
-    executor = ThreadPoolExecutor(max_workers=1)
-    future = executor.submit(pdf_write, html, fetcher=fetcher)
-    executor.shutdown(wait=False)
-    try:
-        pdf = future.result(timeout=limit)
-    except FutureTimeout as exc:
-        raise PdfTimeout(TIMEOUT_MESSAGE.format(seconds=limit)) from exc
-    return Rendered(pdf, tuple(fetcher.fetched), tuple(fetcher.refused))
-
-
-def html_to_pdf(html: str, *, timeout: float | None = None) -> Rendered:
-    """Render in a child process that is killed when it runs past the time limit."""
-    limit = pdf_timeout() if timeout is None else timeout
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return _render_in_thread(html, limit)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_render_child, args=(html, sender), name="pdf-render")
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(limit):
-            raise PdfTimeout(TIMEOUT_MESSAGE.format(seconds=limit))
-        ok, payload, fetched, refused = receiver.recv()
-    except EOFError as exc:
-        raise PdfError(FAILED_MESSAGE.format(reason="the renderer stopped unexpectedly.")) from exc
-    finally:
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join()
-    if not ok:
-        raise PdfError(FAILED_MESSAGE.format(reason=payload))
-    return Rendered(payload, fetched, refused)
 
 
 def pdf_render(*, doc: Document, meta: PdfMeta, timeout: float | None = None) -> bytes:

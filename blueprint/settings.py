@@ -169,4 +169,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every rendering step at INFO, even while importing.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

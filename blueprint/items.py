@@ -96,7 +96,7 @@ def snapshot_fields(obj: models.Model) -> dict[str, Any]:
     return values
 
 
-def _lock_draft(project: Project) -> None:
+def draft_lock(project: Project) -> None:
     """Hold the project row for this write and refuse it unless the project is a draft.
 
     The view already checked, but a sign-off request may have frozen the project since;
@@ -118,7 +118,7 @@ def item_save(
 ) -> models.Model:
     """Save a validated item form; refuse it if someone saved the item meanwhile."""
     with transaction.atomic():
-        _lock_draft(form.project)
+        draft_lock(form.project)
         instance = form.instance
         before: dict[str, Any] = {}
         if (
@@ -205,7 +205,7 @@ ITEM_PROTECTED = "This item cannot be deleted while other items depend on it: {n
 def item_delete(*, obj: Any, kind: ItemKind | None = None, user: User | None = None) -> None:
     try:
         with transaction.atomic():
-            _lock_draft(obj.project)
+            draft_lock(obj.project)
             before = snapshot_fields(obj)
             label = str(obj)
             pk = obj.pk
@@ -231,7 +231,7 @@ def item_move(*, kind: ItemKind, obj: Any, direction: str, user: User | None = N
     if kind.parent_field is None or not hasattr(obj, "position"):
         raise ValueError("This kind of item has no order.")
     with transaction.atomic():
-        _lock_draft(obj.project)
+        draft_lock(obj.project)
         siblings = list(
             kind.model._default_manager.select_for_update()
             .filter(**{kind.parent_field: getattr(obj, kind.parent_field)})

@@ -3,6 +3,7 @@ locks the project row, so two people clicking at once cannot both win."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from blueprint.activity import activity_record
-from blueprint.document import document_hash, document_load, document_to_json
+from blueprint.document import document_load, document_to_json
 from blueprint.models import (
     SIGNOFF_ROLES,
     ActivityEntry,
@@ -75,10 +76,22 @@ def signoff_request(
         count = (blockers or _blockers)(project)
         if count:
             raise ValidationError(HAS_BLOCKERS.format(count=count))
-        project.review_hash = document_hash(document_load(project))
+        # What the role holders approve is this snapshot, frozen now: later edits to
+        # someone's profile (their name is in the cover) must not unsettle the signature.
+        snapshot = document_to_json(document_load(project))
+        project.review_snapshot = snapshot.decode("utf-8")
+        project.review_hash = hashlib.sha256(snapshot).hexdigest()
         project.review_requested_at = timezone.now()
         project.state = Project.State.AWAITING
-        project.save(update_fields=["state", "review_hash", "review_requested_at", "updated_at"])
+        project.save(
+            update_fields=[
+                "state",
+                "review_hash",
+                "review_snapshot",
+                "review_requested_at",
+                "updated_at",
+            ]
+        )
         Approval.objects.filter(project=project, version_number=project.version_number).delete()
         activity_record(
             project=project,
@@ -145,11 +158,10 @@ def signoff_approve(
 
 
 def _sign(*, project: Project, user: User) -> Version:
-    snapshot = document_to_json(document_load(project))
     version = Version(
         project=project,
         number=project.version_number,
-        snapshot=snapshot.decode("utf-8"),
+        snapshot=project.review_snapshot,
         signed_at=timezone.now(),
     )
     version.sha256 = version.computed_hash()
@@ -161,7 +173,8 @@ def _sign(*, project: Project, user: User) -> Version:
         version=version
     )
     project.state = Project.State.SIGNED
-    project.save(update_fields=["state", "updated_at"])
+    project.review_snapshot = ""
+    project.save(update_fields=["state", "review_snapshot", "updated_at"])
     activity_record(
         project=project,
         user=user,
@@ -186,8 +199,17 @@ def signoff_send_back(*, project: Project, user: User, comment: str) -> Project:
         Approval.objects.filter(project=project, version_number=project.version_number).delete()
         project.state = Project.State.DRAFT
         project.review_hash = ""
+        project.review_snapshot = ""
         project.review_requested_at = None
-        project.save(update_fields=["state", "review_hash", "review_requested_at", "updated_at"])
+        project.save(
+            update_fields=[
+                "state",
+                "review_hash",
+                "review_snapshot",
+                "review_requested_at",
+                "updated_at",
+            ]
+        )
         activity_record(
             project=project,
             user=user,

@@ -22,6 +22,7 @@ from blueprint.interchange.sheet_columns import (
     normalise,
 )
 from blueprint.interchange.sheet_read import ParsedSheet, SheetRow
+from blueprint.items import draft_lock
 from blueprint.models import FieldMapping, Project
 
 # Row-level problems: reported by row and column.
@@ -216,6 +217,8 @@ def mapping_import_apply(
     inside the transaction, against the blueprint as it is at that moment.
     """
     with transaction.atomic():
+        # Hold the project row and refuse a frozen blueprint, like every other write.
+        draft_lock(project)
         doc = document_load(project)
         drafts, errors = sheet_validate(sheet, doc, replace=replace)
         if errors:

@@ -29,6 +29,9 @@ class Project(models.Model):
         max_length=64, blank=True, help_text="SHA-256 of the blueprint frozen for sign-off."
     )
     review_requested_at = models.DateTimeField(null=True, blank=True)
+    review_snapshot = models.TextField(
+        blank=True, help_text="Canonical JSON of the blueprint frozen for sign-off."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

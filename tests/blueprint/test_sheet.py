@@ -533,3 +533,29 @@ def test_import_then_export_gives_back_the_file(blueprint: dict[str, object]) ->
     )
     exported = sheet_rows(document_load(project))
     assert exported == sorted(rows, key=lambda r: (r[0], r[1]))
+
+
+@pytest.mark.django_db
+def test_the_import_refuses_a_frozen_blueprint_inside_its_transaction() -> None:
+    from blueprint.access import ProjectFrozen
+    from blueprint.models import Project
+    from tests import factories as f
+
+    project = f.ProjectFactory()
+    f.SystemFactory(project=project, name="CRM")
+    f.SystemFactory(project=project, name="ERP")
+    Project.objects.filter(pk=project.pk).update(state=Project.State.AWAITING)
+    raw = (
+        b"Source system,Source field,Target system,Target field,Transformation rule,Required,"
+        b"Conflict rule,Sync direction,Entity,Attribute\n"
+        b"CRM,Stage,ERP,STAGE,,yes,Source wins,One-way,,\n"
+    )
+    with pytest.raises(ProjectFrozen):
+        mapping_import_apply(
+            project=project,
+            user=f.UserFactory(),
+            sheet=sheet_read.sheet_parse(filename="x.csv", content=raw),
+            filename="x.csv",
+            replace=False,
+        )
+    assert not FieldMapping.objects.filter(project=project).exists()

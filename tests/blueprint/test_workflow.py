@@ -251,3 +251,15 @@ def test_the_activity_log_is_append_only(project: Project, team: dict) -> None:
         entry.save()
     with pytest.raises(Exception, match="cannot be deleted"):
         entry.delete()
+
+
+def test_a_profile_edit_during_review_does_not_block_signing(
+    project: Project, team: dict, viewer: User
+) -> None:
+    request_signoff(project, team)
+    viewer.display_name = "Vera Renamed"
+    viewer.save()
+    for role in (Role.BUSINESS_LEADER, Role.PROCESS_OWNER, Role.SYSTEMS_OWNER):
+        result = approve(project, team, role)
+    assert result.signed is not None and result.signed.is_intact
+    assert "Vera Renamed" not in result.signed.snapshot

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from accounts.models import User
 from blueprint.access import FROZEN_MESSAGE, SIGNED_MESSAGE, ProjectFrozen
@@ -21,6 +21,11 @@ from blueprint.forms.base import ItemForm
 from blueprint.models import ActivityEntry, Project
 
 CONFLICT_MESSAGE = "Someone else saved this item after you opened it."
+ITEM_GONE = "Someone else deleted this item after you opened it."
+ITEM_CLASH = (
+    "Someone else just saved an item that clashes with this one (the same name or the same "
+    "pair); reload to see it, then change yours."
+)
 
 
 @dataclass(frozen=True)
@@ -133,12 +138,22 @@ def item_save(
             last = siblings.aggregate(m=models.Max("position"))["m"] or 0
             instance.position = last + 1
         if instance.pk is not None:
-            current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+            current = (
+                type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+            )
+            if current is None:
+                raise ValidationError(ITEM_GONE)
             if expected_revision is not None and current.revision != expected_revision:
                 raise Conflict(current)
             before = snapshot_fields(current)
             instance.revision = current.revision
-        obj = form.save()
+        try:
+            # A savepoint, so that a clash leaves the outer transaction usable.
+            with transaction.atomic():
+                obj = form.save()
+        except IntegrityError as exc:
+            # The form checked uniqueness, but someone saved the same thing since.
+            raise ValidationError(ITEM_CLASH) from exc
         after = snapshot_fields(obj)
         if not before or before != after:
             activity_record(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from blueprint.activity import activity_record
@@ -22,6 +22,7 @@ from blueprint.models import (
 PEOPLE_FROZEN = (
     "People cannot change while the blueprint awaits sign-off; it must be sent back first."
 )
+MEMBER_CLASH = "Someone else just changed the people of this project; reload and try again."
 PROJECT_FROZEN = "The project details cannot change while the blueprint is not a draft."
 ROLE_TAKEN = "{name} already holds the {role} role in this project; change their role first."
 LAST_FACILITATOR = "A project needs at least one facilitator; make someone else facilitator first."
@@ -37,6 +38,14 @@ def project_create(
         )
         Membership.objects.create(project=project, user=user, role=Role.FACILITATOR)
         phases_create(project=project)
+        activity_record(
+            project=project,
+            user=user,
+            action=ActivityEntry.Action.CREATED,
+            artifact="project",
+            item_kind="project",
+            item_label=project.name,
+        )
     return project
 
 
@@ -121,7 +130,11 @@ def member_add(*, project: Project, user: User, role: str, by: User | None = Non
     with transaction.atomic():
         _check_not_awaiting(project)
         _check_role_free(project=project, role=role)
-        membership = Membership.objects.create(project=project, user=user, role=role)
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(project=project, user=user, role=role)
+        except IntegrityError as exc:
+            raise ValidationError(MEMBER_CLASH) from exc
         _log(project, by, str(user), "", Role(role).label)
     return membership
 

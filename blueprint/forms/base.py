@@ -10,6 +10,11 @@ from blueprint.models import Project
 CROSS_PROJECT_CHOICE = "Choose from this project's own items."
 
 
+def _is_id(value: Any) -> bool:
+    text = str(value)
+    return len(text) <= 18 and text.isascii() and text.isdigit()
+
+
 class ItemForm(forms.ModelForm):
     """A form for one blueprint item, with every choice limited to its project.
 
@@ -37,5 +42,38 @@ class ItemForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
-    def submitted_revision(self) -> int | None:
-        return self.cleaned_data.get("revision")
+    def full_clean(self) -> None:
+        # A value that is not an id at all (text, "²", 30 digits) never reaches the
+        # database, where it could overflow: it is refused like a forged id.
+        refused: list[str] = []
+        if self.is_bound:
+            data = self.data.copy()
+            for name, field in self.fields.items():
+                if not isinstance(field, forms.ModelChoiceField):
+                    continue
+                key = self.add_prefix(name)
+                if hasattr(data, "getlist"):
+                    values = data.getlist(key)
+                else:
+                    raw = data.get(key)
+                    values = raw if isinstance(raw, list | tuple) else [raw]
+                kept = [v for v in values if v in (None, "") or _is_id(v)]
+                if len(kept) != len(values):
+                    refused.append(name)
+                    if hasattr(data, "setlist"):
+                        data.setlist(key, kept)
+                    else:
+                        data[key] = (
+                            kept if isinstance(field, forms.ModelMultipleChoiceField) else ""
+                        )
+            self.data = data
+        super().full_clean()
+        for name in refused:
+            if hasattr(self, "cleaned_data"):
+                self.add_error(name, CROSS_PROJECT_CHOICE)
+
+    def submitted_revision(self) -> int:
+        """The revision the form was opened at; a form without one is treated as stale,
+        so that it can never overwrite someone else's save unnoticed."""
+        revision = self.cleaned_data.get("revision")
+        return -1 if revision is None else revision

@@ -116,7 +116,11 @@ def item_create(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     form = item_kind_.form_class(request.POST, project=access.project)
     if not form.is_valid():
         return _render_form(request, item_kind_, access, form, status=422)
-    obj = item_save(form=form, kind=item_kind_, user=request.user)
+    try:
+        obj = item_save(form=form, kind=item_kind_, user=request.user)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render_form(request, item_kind_, access, form, status=409)
     if not request.htmx:
         return redirect(_page_url(item_kind_, access, obj))
     obj = _item_or_404(item_kind_, access, obj.pk)
@@ -141,6 +145,9 @@ def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> H
             user=request.user,
             expected_revision=form.submitted_revision(),
         )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render_form(request, item_kind_, access, form, obj=obj, status=409)
     except Conflict as conflict:
         current = _item_or_404(item_kind_, access, item_pk)
         # Read theirs first: validating the retry form writes the user's values onto
@@ -247,7 +254,11 @@ def item_hx_move(
     item_kind_ = _kind_or_404(kind)
     access = get_project_for(request, pk, write=True)
     obj = _item_or_404(item_kind_, access, item_pk)
-    if direction not in {"up", "down"} or item_kind_.parent_field is None:
+    if (
+        direction not in {"up", "down"}
+        or item_kind_.parent_field is None
+        or not hasattr(obj, "position")
+    ):
         raise Http404("Items of this kind cannot be moved.")
     item_move(kind=item_kind_, obj=obj, direction=direction, user=request.user)
     if not request.htmx:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from blueprint.access import get_project_for
 from blueprint.models import ActivityEntry, Presence
-from blueprint.views.types import HtmxHttpRequest
+from blueprint.views.types import HtmxHttpRequest, id_or_none
 
 PRESENT_FOR = timedelta(seconds=30)
 MAX_CHANGES = 50
@@ -40,13 +40,13 @@ def project_pulse(request: HtmxHttpRequest, pk: int) -> JsonResponse:
         .select_related("user")
         .order_by("user__display_name")
     ]
-    after = request.POST.get("after", "")
+    after = id_or_none(request.POST.get("after"))
     entries = ActivityEntry.objects.filter(project=access.project)
     last = entries.order_by("-pk").values_list("pk", flat=True).first() or 0
     changes = []
-    if after.isdigit():
+    if after is not None:
         for entry in (
-            entries.filter(pk__gt=int(after))
+            entries.filter(pk__gt=after)
             .exclude(user_id=request.user.pk)
             .order_by("pk")[:MAX_CHANGES]
         ):

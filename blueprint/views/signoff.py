@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +26,7 @@ from blueprint.models import (
 )
 from blueprint.presentation import document_present
 from blueprint.readiness import readiness_for_project
-from blueprint.views.types import HtmxHttpRequest
+from blueprint.views.types import HtmxHttpRequest, id_or_none
 from blueprint.workflow import (
     project_reopen,
     signoff_approve,
@@ -120,9 +120,19 @@ def _after(request: HtmxHttpRequest, access: ProjectAccess, message: str) -> Htt
     return redirect(url)
 
 
+def _signer_access(request: HtmxHttpRequest, pk: int) -> ProjectAccess:
+    """Approving and sending back are for the three role holders; anyone else gets 403."""
+    access = get_project_for(request, pk)
+    if access.membership.role not in SIGNOFF_ROLES:
+        raise PermissionDenied(
+            "Only the business leader, process owner and systems owner approve or send back."
+        )
+    return access
+
+
 @require_POST
 def signoff_request_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    access = get_project_for(request, pk)
+    access = get_project_for(request, pk, manage=True)
     try:
         signoff_request(project=access.project, user=request.user)
     except ValidationError as exc:
@@ -132,7 +142,7 @@ def signoff_request_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def signoff_approve_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    access = get_project_for(request, pk)
+    access = _signer_access(request, pk)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         return _signoff_response(request, access, status=422, approve_form=form)
@@ -158,7 +168,7 @@ def signoff_approve_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def signoff_send_back_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    access = get_project_for(request, pk)
+    access = _signer_access(request, pk)
     form = SendBackForm(request.POST)
     if not form.is_valid():
         return _signoff_response(request, access, status=422, send_back_form=form)
@@ -173,7 +183,7 @@ def signoff_send_back_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def project_reopen_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    access = get_project_for(request, pk)
+    access = get_project_for(request, pk, manage=True)
     try:
         project = project_reopen(project=access.project, user=request.user)
     except ValidationError as exc:
@@ -225,9 +235,10 @@ def _document_for(access: ProjectAccess, ref: str) -> tuple[Document, str]:
         return document_load(
             access.project
         ), f"Current draft (version {access.project.version_number})"
-    if not ref.isdigit():
+    number = id_or_none(ref)
+    if number is None:
         raise Http404("No such version.")
-    version = _version_or_404(access, int(ref))
+    version = _version_or_404(access, number)
     if not version.is_intact:
         raise Http404("This version's snapshot is damaged; it cannot be compared.")
     return document_from_json(version.snapshot), f"Version {version.number} (signed)"
@@ -274,8 +285,9 @@ def activity_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         entries = entries.filter(action__in=WORKFLOW_ACTIONS)
     elif artifact:
         entries = entries.filter(artifact=artifact)
-    if person.isdigit():
-        entries = entries.filter(user_id=int(person))
+    person_id = id_or_none(person)
+    if person_id is not None:
+        entries = entries.filter(user_id=person_id)
     people = (
         Membership.objects.filter(project=access.project)
         .select_related("user")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -212,3 +213,68 @@ class TestDelete:
         assert vera.post(url("item_delete", project, system.pk), **HX).status_code == 403
         assert charlie.post(url("item_delete", project, system.pk), **HX).status_code == 404
         assert System.objects.filter(pk=system.pk).exists()
+
+
+class TestRaces:
+    def test_a_name_taken_between_check_and_save_is_a_clear_409(
+        self, alice: Client, project: Project, facilitator
+    ) -> None:
+        from blueprint.forms.project import SystemForm
+        from blueprint.items import ITEM_CLASH, item_save
+
+        form = SystemForm(VALID, project=project)
+        assert form.is_valid()
+        SystemFactory(project=project, name="NetSuite")  # someone else, meanwhile
+        with pytest.raises(ValidationError, match="clashes"):
+            item_save(form=form, user=facilitator)
+        assert ITEM_CLASH
+        assert System.objects.filter(project=project).count() == 1
+
+    def test_an_item_deleted_meanwhile_is_reported_not_a_500(
+        self, alice: Client, project: Project
+    ) -> None:
+        system = SystemFactory(project=project, name="Legacy")
+        from blueprint.forms.project import SystemForm
+        from blueprint.items import item_save
+
+        form = SystemForm({**VALID, "revision": system.revision}, project=project, instance=system)
+        assert form.is_valid()
+        System.objects.filter(pk=system.pk).delete()
+        with pytest.raises(ValidationError, match="deleted this item"):
+            item_save(form=form, expected_revision=system.revision)
+
+    def test_an_update_without_a_revision_is_treated_as_stale(
+        self, alice: Client, project: Project
+    ) -> None:
+        system = SystemFactory(project=project, name="Salesforce")
+        response = alice.post(url("item_update", project, system.pk), VALID, **HX)
+        assert response.status_code == 409
+        system.refresh_from_db()
+        assert system.name == "Salesforce"
+
+    def test_items_without_an_order_cannot_be_moved(self, alice: Client, project: Project) -> None:
+        from tests.factories import AttributeFactory
+
+        attribute = AttributeFactory(project=project, entity__project=project)
+        move = reverse("blueprint:item_hx_move", args=[project.pk, "attribute", attribute.pk, "up"])
+        assert alice.post(move, **HX).status_code == 404
+
+    @pytest.mark.parametrize("value", ["9" * 30, "²", "abc", "-3"])
+    def test_garbage_ids_in_choices_are_refused_at_the_field(
+        self, alice: Client, project: Project, value: str
+    ) -> None:
+        from tests.factories import EntityFactory
+
+        entity = EntityFactory(project=project)
+        data = {
+            "entity": entity.pk,
+            "name": "Stage",
+            "kind": "status",
+            "source_of_truth": value,
+            "display_systems": [value],
+        }
+        response = alice.post(
+            url("item_create", project).replace("system", "attribute"), data, **HX
+        )
+        assert response.status_code == 422
+        assert "Choose from this project" in response.content.decode()

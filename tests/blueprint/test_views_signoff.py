@@ -90,8 +90,8 @@ class TestRequest:
     def test_others_cannot_request(
         self, bob: Client, vera: Client, charlie: Client, project: Project, no_blockers: None
     ) -> None:
-        assert bob.post(url("signoff_request", project)).status_code == 422
-        assert vera.post(url("signoff_request", project)).status_code == 422
+        assert bob.post(url("signoff_request", project)).status_code == 403
+        assert vera.post(url("signoff_request", project)).status_code == 403
         assert charlie.post(url("signoff_request", project)).status_code == 404
         project.refresh_from_db()
         assert project.state == Project.State.DRAFT
@@ -180,7 +180,10 @@ class TestApprove:
         project = freeze(project, facilitator)
         data = {"password": PASSWORD, "seen_hash": project.review_hash}
         for client in (alice, bob, vera):
-            assert client.post(url("signoff_approve", project), data).status_code == 422
+            assert client.post(url("signoff_approve", project), data).status_code == 403
+            assert (
+                client.post(url("signoff_send_back", project), {"comment": "x"}).status_code == 403
+            )
         assert not Approval.objects.exists()
 
     def test_the_third_approval_signs_the_version(
@@ -221,7 +224,7 @@ class TestSendBackAndReopen:
         self, bob: Client, facilitator: User, project: Project, signers: dict[str, User]
     ) -> None:
         sign(project, facilitator, signers)
-        assert bob.post(url("project_reopen", project)).status_code == 422
+        assert bob.post(url("project_reopen", project)).status_code == 403
         project.refresh_from_db()
         assert project.state == Project.State.SIGNED
 
@@ -311,3 +314,20 @@ class TestActivity:
 
     def test_outsider_gets_404(self, charlie: Client, project: Project) -> None:
         assert charlie.get(url("activity", project)).status_code == 404
+
+
+class TestHostileQueries:
+    @pytest.mark.parametrize("value", ["²", "9" * 30, "-1", "1.5", "x"])
+    def test_odd_ids_in_queries_are_ignored_or_404(
+        self, alice: Client, project: Project, value: str
+    ) -> None:
+        assert alice.get(url("activity", project) + f"?person={value}").status_code == 200
+        assert alice.get(url("diff", project) + f"?from={value}").status_code == 404
+        response = alice.post(
+            reverse("blueprint:project_pulse", args=[project.pk]), {"after": value}
+        )
+        assert response.status_code == 200
+
+    def test_a_huge_project_id_is_404(self, alice: Client) -> None:
+        assert alice.get("/p/" + "9" * 30 + "/").status_code == 404
+        assert alice.get("/p/99999999999999999/").status_code == 404

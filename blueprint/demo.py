@@ -41,6 +41,6 @@ def demo_load(*, data: dict[str, Any]) -> DemoReport:
                 continue
             facilitator = next(m for m in doc.members if m.role == Role.FACILITATOR)
             creator = User.objects.get(email__iexact=facilitator.email)
-            project_import(doc=doc, user=creator)
+            project_import(doc=doc, user=creator, with_members=True)
             report.lines.append(f"Created project “{doc.project.name}”")
     return report

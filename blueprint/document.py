@@ -687,9 +687,11 @@ class DocumentFormatError(ValueError):
 
 
 def _is_key(value: Any) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool)) or (
-        isinstance(value, str) and value != ""
-    )
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return 0 <= value < 2**63
+    return isinstance(value, str) and 0 < len(value) <= 200
 
 
 def _coerce(value: Any, hint: Any, where: str) -> Any:
@@ -715,7 +717,7 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
             raise DocumentFormatError(f"{where}: expected true or false.")
         return value
     if hint is int:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:
             raise DocumentFormatError(f"{where}: expected a whole number.")
         return value
     if hint is str:
@@ -783,6 +785,8 @@ def document_from_json(raw: bytes | str) -> Document:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise DocumentFormatError(f"Not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise DocumentFormatError("Not valid JSON: nested too deeply.") from exc
     return document_from_dict(data)
 
 

@@ -6,7 +6,7 @@ import dataclasses
 from collections import defaultdict
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from blueprint.activity import activity_record
@@ -102,9 +102,30 @@ class ImportReport:
     skipped_members: list[str]
 
 
-def project_import(*, doc: Document, user: User, name: str | None = None) -> ImportReport:
-    """Create a new project from a document. The importer becomes its facilitator;
-    members whose email has an account here keep their role."""
+SELF_CONTRADICTION = (
+    "The file contradicts itself: two items that must be unique are the same (two systems "
+    "or entities with one name, one delivery phase twice, a system listed twice, ...)."
+)
+
+
+def project_import(
+    *, doc: Document, user: User, name: str | None = None, with_members: bool = False
+) -> ImportReport:
+    """Create a new project from a document; the importer becomes its facilitator.
+
+    Only with `with_members` (the demo loader) do the people named in the document join
+    with their roles: an upload must not enrol other people without their say. Otherwise
+    they are reported, so the facilitator can invite them.
+    """
+    try:
+        return _project_import(doc=doc, user=user, name=name, with_members=with_members)
+    except IntegrityError as exc:
+        raise DocumentFormatError(SELF_CONTRADICTION) from exc
+
+
+def _project_import(
+    *, doc: Document, user: User, name: str | None, with_members: bool
+) -> ImportReport:
     skipped: list[str] = []
     with transaction.atomic():
         project = Project.objects.create(
@@ -123,9 +144,10 @@ def project_import(*, doc: Document, user: User, name: str | None = None) -> Imp
                     f"members: “{member.role}” is not a role ({', '.join(Role.values)})."
                 )
             account = users.get(member.email.lower())
-            if account is None or account.pk == user.pk:
-                if account is None:
-                    skipped.append(member.email)
+            if account is not None and account.pk == user.pk:
+                continue
+            if account is None or not with_members:
+                skipped.append(member.email)
                 continue
             if member.role in SIGNOFF_ROLES and member.role in taken_roles:
                 skipped.append(member.email)

@@ -82,9 +82,9 @@ def project_new(request: HtmxHttpRequest) -> HttpResponse:
             note = ""
             if report.skipped_members:
                 note = (
-                    " These people have no account here and were not added: "
+                    " The file also names "
                     + ", ".join(report.skipped_members)
-                    + "."
+                    + "; add them under People if they should join."
                 )
             messages.success(request, f"Project “{project.name}” created from the blueprint.{note}")
         return redirect("blueprint:project_detail", pk=project.pk)

@@ -331,7 +331,7 @@ class TestSignedVersions:
             m.role: UserFactory(email=m.email, display_name=m.display_name, job_title=m.job_title)
             for m in doc.members
         }
-        project = project_import(doc=doc, user=users[Role.FACILITATOR]).project
+        project = project_import(doc=doc, user=users[Role.FACILITATOR], with_members=True).project
         signoff_request(project=project, user=users[Role.FACILITATOR], blockers=lambda p: 0)
         project.refresh_from_db()
         result = None

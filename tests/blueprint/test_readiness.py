@@ -943,7 +943,7 @@ def test_it_notes_an_audit_record_left_open(doc: Document) -> None:
 def test_the_ready_blueprint_stays_ready_through_the_database() -> None:
     doc = ready_document()
     users = [f.UserFactory(email=m.email) for m in doc.members]
-    project = project_import(doc=doc, user=users[0]).project
+    project = project_import(doc=doc, user=users[0], with_members=True).project
     assert readiness_for_project(project).findings == ()
 
 
@@ -1016,7 +1016,7 @@ def test_a_large_blueprint_is_checked_in_20_queries_well_under_a_second(
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     owner = f.UserFactory()
-    small = project_import(doc=ready_document(), user=owner).project
+    small = project_import(doc=ready_document(), user=owner, with_members=True).project
     large = f.ProjectFactory(name="Large")
     large_blueprint_create(project=large)
     with CaptureQueriesContext(connection) as few:

@@ -326,3 +326,65 @@ class TestJsonAndTemplates:
 
     def test_outsider_cannot_export(self, charlie: Client, project: Project) -> None:
         assert charlie.get(reverse("blueprint:project_json", args=[project.pk])).status_code == 404
+
+
+class TestHostileImports:
+    def post(self, client: Client, raw: bytes) -> object:
+        import io
+
+        upload = io.BytesIO(raw)
+        upload.name = "evil.json"
+        return client.post(
+            reverse("blueprint:project_new"), {"start": "file", "blueprint_file": upload}
+        )
+
+    @pytest.mark.parametrize(
+        ("raw", "message"),
+        [
+            (
+                b'{"project": {"name": "E"}, "systems": [{"id": 1, "name": "A"}, '
+                b'{"id": 2, "name": "A"}]}',
+                "contradicts itself",
+            ),
+            (
+                b'{"project": {"name": "E"}, "systems": [{"id": 1, "name": "A"}], '
+                b'"scenarios": [{"id": 1, "category": "creation", "title": "T", '
+                b'"system_ids": [1, 1]}]}',
+                "contradicts itself",
+            ),
+            (
+                b'{"project": {"name": "E"}, "phases": [{"id": 1, "phase": "read_only"}, '
+                b'{"id": 2, "phase": "read_only"}]}',
+                "contradicts itself",
+            ),
+            (
+                b'{"project": {"name": "E"}, "scenarios": [{"id": 1, "category": "journey", '
+                b'"title": "T"}], "steps": [{"id": 1, "scenario_id": 1, "position": '
+                + str(10**30).encode()
+                + b', "system_id": null, "description": "d"}]}',
+                "whole number",
+            ),
+            (b"[" * 100000, "nested too deeply"),
+        ],
+    )
+    def test_a_hostile_file_is_refused_with_a_message_and_saves_nothing(
+        self, alice: Client, facilitator: User, raw: bytes, message: str
+    ) -> None:
+        response = self.post(alice, raw)
+        assert response.status_code == 422
+        assert message in response.content.decode()
+        assert not Project.objects.filter(name="E").exists()
+
+    def test_an_import_does_not_enrol_other_people(
+        self, alice: Client, facilitator: User, outsider: User
+    ) -> None:
+        raw = (
+            b'{"project": {"name": "E"}, "members": [{"email": "charlie@example.com", '
+            b'"display_name": "Charlie", "job_title": "", "role": "business_leader"}]}'
+        )
+        response = self.post(alice, raw)
+        assert response.status_code == 302
+        project = Project.objects.get(name="E")
+        assert list(project.memberships.values_list("user__email", flat=True)) == [
+            facilitator.email
+        ]

@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 def ready_project(
     facilitator: User, business_leader: User, process_owner: User, systems_owner: User
 ) -> Project:
-    return project_import(doc=ready_document(), user=facilitator, name="Ready").project
+    return project_import(
+        doc=ready_document(), user=facilitator, name="Ready", with_members=True
+    ).project
 
 
 def url(name: str, project: Project) -> str:

@@ -32,7 +32,7 @@ SIGNERS = (BUSINESS_LEADER, PROCESS_OWNER, SYSTEMS_OWNER)
 def ready_project() -> Project:
     """The complete lead-to-cash blueprint, with an account for each of its members."""
     users = [UserFactory(email=email, display_name=name) for email, name in (FACILITATOR, *SIGNERS)]
-    return project_import(doc=ready_document(), user=users[0]).project
+    return project_import(doc=ready_document(), user=users[0], with_members=True).project
 
 
 @contextmanager

@@ -79,6 +79,20 @@ def _median(timings: list[Timing], attr: str) -> float:
     return statistics.median(getattr(t, attr) for t in timings)
 
 
+PAGES = (
+    "project_detail",
+    "scenarios",
+    "data_model",
+    "mappings",
+    "governance",
+    "requirements",
+    "delivery",
+    "readiness",
+    "readiness_hx_nav",
+    "signoff",
+)
+
+
 class Rollback(Exception):
     """Leaves the benchmark transaction without keeping anything."""
 
@@ -141,6 +155,15 @@ class Command(BaseCommand):
         host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"), "localhost")
         client = Client(SERVER_NAME=host)
         client.force_login(Membership.objects.get(project=project, role=Role.FACILITATOR).user)
+        # The workshop pages, as a browser gets them, on the same big blueprint.
+        pages: list[tuple[str, Timing, int, int]] = []
+        for name in PAGES:
+            url = reverse(f"blueprint:{name}", args=[project.pk])
+            response, timing, queries = _timed(lambda url=url: client.get(url))
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}.")
+            pages.append((name, timing, queries, len(response.content)))
+        figures["pages_timed"] = pages
         export_url = reverse("blueprint:project_pdf", args=[project.pk])
         exports: list[Timing] = []
         alone: list[Timing] = []
@@ -185,6 +208,12 @@ class Command(BaseCommand):
             f"  overhead of the app over WeasyPrint alone (median of {runs}): "
             f"cpu {overhead_cpu:+.1f} %, wall clock {overhead_wall:+.1f} % (budget {budget:g} %)",
         ]
+        lines.append("  workshop pages (GET, as a browser gets them):")
+        for name, timing, queries, size_bytes in f["pages_timed"]:
+            lines.append(
+                f"    {name:<24} {timing.wall * 1000:7.0f} ms  {queries:3d} queries"
+                f"  {size_bytes / 1024:6.0f} KB"
+            )
         self.stdout.write("\n".join(lines))
         if overhead_cpu > budget:
             raise CommandError(f"The export's overhead {overhead_cpu:.1f} % is over {budget:g} %.")

@@ -139,7 +139,11 @@ def item_save(
             instance.position = last + 1
         if instance.pk is not None:
             current = (
-                type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+                type(instance)
+                ._default_manager.select_for_update(of=("self",))
+                .filter(pk=instance.pk)
+                .order_by("pk")
+                .first()
             )
             if current is None:
                 raise ValidationError(ITEM_GONE)

@@ -150,3 +150,31 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+// Keyboard comfort in a live workshop: an opened form takes the focus, Escape cancels it.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const target = event.detail.elt;
+    const form = target && target.closest ? target.closest(".item-form") : null;
+    const box = form || (target && target.querySelector ? target.querySelector(".item-form") : null);
+    if (!box) return;
+    const invalid = box.querySelector(".is-invalid");
+    const first = invalid || box.querySelector(
+      "input:not([type=hidden]):not([disabled]), textarea:not([disabled]), select:not([disabled])"
+    );
+    if (first) first.focus({ preventScroll: false });
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const box = event.target && event.target.closest ? event.target.closest(".item-form") : null;
+    if (!box) return;
+    const cancel = Array.from(box.querySelectorAll("a.btn")).find((a) =>
+      /^(Cancel|Keep theirs)$/.test(a.textContent.trim())
+    );
+    if (cancel) {
+      event.preventDefault();
+      cancel.click();
+    }
+  });
+})();

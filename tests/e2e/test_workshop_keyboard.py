@@ -1,0 +1,32 @@
+"""Keyboard comfort: an opened form takes the focus, Escape cancels it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from blueprint.membership import project_create
+from tests.factories import PASSWORD, SystemFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e]
+
+
+def test_the_edit_form_takes_the_focus_and_escape_cancels_it(
+    page: Page, live_server, transactional_db
+) -> None:
+    user = UserFactory(email="kim@example.com", display_name="Kim")
+    project = project_create(user=user, name="Keyboard")
+    SystemFactory(project=project, name="Salesforce")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill("kim@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/p/{project.pk}/")
+    page.get_by_role("link", name="Edit Salesforce").click()
+    name = page.get_by_label("Name")
+    expect(name).to_be_focused()
+    name.fill("Typed but abandoned")
+    page.keyboard.press("Escape")
+    expect(page.locator(".item-form")).to_have_count(0)
+    expect(page.locator("#systems-table")).to_contain_text("Salesforce")
+    expect(page.locator("#systems-table")).not_to_contain_text("Typed but abandoned")

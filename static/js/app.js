@@ -20,6 +20,19 @@
   }
   window.blueprintToast = showToast;
 
+  // In DEBUG, django-htmx's helper replaces the whole page with an error response.
+  // Here a refusal (403), a vanished item (404) or a crash (500) must not wipe what
+  // the user typed: stop that helper (window capture runs before its listener on
+  // document) and let htmx:responseError below show a toast instead.
+  window.addEventListener(
+    "htmx:beforeOnLoad",
+    (event) => {
+      const status = event.detail.xhr && event.detail.xhr.status;
+      if (status >= 400 && status !== 409 && status !== 422) event.stopPropagation();
+    },
+    true
+  );
+
   function messageFrom(xhr) {
     try {
       const doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");

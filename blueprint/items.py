@@ -83,21 +83,37 @@ class Conflict(Exception):
 def snapshot_fields(obj: models.Model) -> dict[str, Any]:
     """The item's editable values, as a person reads them (for conflicts and the log)."""
     values: dict[str, Any] = {}
+
+    def label(field: Any) -> str:
+        text = str(field.verbose_name)
+        return text[:1].upper() + text[1:]
+
     for f in obj._meta.concrete_fields:
         if not f.editable or f.name in {"id", "project", "revision", "created_at", "updated_at"}:
             continue
+        value = getattr(obj, f.attname)
         if f.is_relation:
-            values[str(f.verbose_name)] = str(getattr(obj, f.name) or "")
+            values[label(f)] = str(getattr(obj, f.name) or "")
         elif f.choices:
-            values[str(f.verbose_name)] = getattr(obj, f"get_{f.name}_display")()
+            values[label(f)] = getattr(obj, f"get_{f.name}_display")()
+        elif isinstance(f, models.BooleanField):
+            values[label(f)] = "yes" if value else "no"
+        elif isinstance(value, dict):
+            # Scenario answers: one line per clarifying question.
+            questions = getattr(obj, "questions", None)
+            if callable(questions):
+                for _key, question, answer in questions():
+                    values[question] = answer
+            else:
+                for key, answer in sorted(value.items()):
+                    values[f"{label(f)}: {key}"] = str(answer)
+        elif isinstance(value, list):
+            values[label(f)] = ", ".join(str(v) for v in value)
         else:
-            value = getattr(obj, f.attname)
-            values[str(f.verbose_name)] = "" if value is None else str(value)
+            values[label(f)] = "" if value is None else str(value)
     if obj.pk:
         for m2m in obj._meta.many_to_many:
-            values[str(m2m.verbose_name)] = ", ".join(
-                sorted(str(o) for o in getattr(obj, m2m.name).all())
-            )
+            values[label(m2m)] = ", ".join(sorted(str(o) for o in getattr(obj, m2m.name).all()))
     return values
 
 

@@ -35,6 +35,15 @@ class ProjectAccess:
     def is_facilitator(self) -> bool:
         return self.membership.is_facilitator
 
+    @property
+    def can_manage_people(self) -> bool:
+        """People can change except while the three roles are signing."""
+        return self.is_facilitator and self.project.state != Project.State.AWAITING
+
+    @property
+    def can_edit_details(self) -> bool:
+        return self.is_facilitator and not self.project.is_frozen
+
 
 def get_project_for(
     request: HttpRequest, pk: int, *, write: bool = False, manage: bool = False

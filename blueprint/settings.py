@@ -173,5 +173,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint narrates every rendering step at INFO, even while importing.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        # 403/404 are expected answers here (viewers, frozen blueprints, outsiders):
+        # log real errors only, not a traceback for every refusal.
+        "django.request": {"level": "ERROR"},
+    },
 }

@@ -163,7 +163,12 @@ def project_start_from(
 ) -> ImportReport:
     """A new project from a template or an export; what the user typed wins over the file."""
     with transaction.atomic():
-        report = project_import(doc=doc, user=user, name=name or doc.project.name)
+        if not name:
+            # Two projects with one name side by side in the list would be confusing.
+            name = doc.project.name
+            if Project.objects.filter(name=name, memberships__user=user).exists():
+                name = f"{name} (imported)"
+        report = project_import(doc=doc, user=user, name=name)
         project = report.project
         if summary or business_question:
             project.summary = summary or project.summary

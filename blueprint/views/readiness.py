@@ -46,6 +46,7 @@ def readiness_hx_nav(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "access": access,
         "nav": request.GET.get("nav", ""),
         "readiness": readiness,
+        "nav_artifacts": (*readiness.artifacts, *readiness.general),
         "nav_loaded": True,
     }
     return render(request, "blueprint/_project_layout.html#project-nav", context)

@@ -315,7 +315,7 @@ def test_a_contributor_imports_and_returns_to_the_sheet(
     page = bob.get(response["Location"]).content.decode()
     assert "Imported 2 field mappings from leads.csv." in page
     activity = bob.get(reverse("blueprint:activity", args=[project.pk])).content.decode()
-    assert " imported <em>2 field mappings from leads.csv</em>" in activity
+    assert " imported <em><bdi>2 field mappings from leads.csv</bdi></em>" in activity
     assert "field mapping 2 field mappings" not in activity
 
 

@@ -388,3 +388,31 @@ class TestHostileImports:
         assert list(project.memberships.values_list("user__email", flat=True)) == [
             facilitator.email
         ]
+
+
+def test_a_frozen_project_offers_no_people_or_details_controls(
+    alice: Client, project: Project
+) -> None:
+    Project.objects.filter(pk=project.pk).update(state=Project.State.AWAITING)
+    body = alice.get(reverse("blueprint:project_detail", args=[project.pk])).content.decode()
+    assert "Add member" not in body and "Edit project details" not in body
+    assert "Add system" not in body
+    Project.objects.filter(pk=project.pk).update(state=Project.State.SIGNED)
+    body = alice.get(reverse("blueprint:project_detail", args=[project.pk])).content.decode()
+    assert "Add member" in body and "Edit project details" not in body
+
+
+def test_a_second_import_of_the_same_file_gets_a_distinct_name(
+    alice: Client, facilitator: User
+) -> None:
+    import io
+
+    for _ in range(2):
+        upload = io.BytesIO(b'{"project": {"name": "Twin"}}')
+        upload.name = "twin.json"
+        response = alice.post(
+            reverse("blueprint:project_new"), {"start": "file", "blueprint_file": upload}
+        )
+        assert response.status_code == 302
+    names = sorted(Project.objects.filter(name__startswith="Twin").values_list("name", flat=True))
+    assert names == ["Twin", "Twin (imported)"]

@@ -89,7 +89,7 @@ class TestNavBadges:
         response = alice.get(url("readiness_hx_nav", project) + "?nav=scenarios", **HX)
         body = response.content.decode()
         assert response.status_code == 200 and "<html" not in body
-        assert body.count("nav-badge") == 4
+        assert body.count("nav-badge") == 5
         assert f'aria-current="page" href="/p/{project.pk}/scenarios/"' in body
         # Loaded once with the page; afterwards only a change refreshes it.
         assert "load delay" not in body and "blueprint-changed from:body" in body

@@ -29,4 +29,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {data['password']}):"))
         for user in data["users"]:
             self.stdout.write(f"  {user['email']:<40} {user['display_name']} – {user['job_title']}")
-        self.stdout.write("Open http://127.0.0.1:8000/ and sign in with one of them.")
+        self.stdout.write("Open the app in your browser and sign in with one of them.")

@@ -208,12 +208,18 @@ def sheet_validate(
 # --- import ------------------------------------------------------------------------
 
 
+def _mapping_key(m: MappingDoc | MappingDraft) -> tuple[Key, Key, str, str]:
+    return _pair(m.source_system_id, m.target_system_id, m.source_field, m.target_field)
+
+
 def mapping_import_apply(
     *, project: Project, user: User, sheet: ParsedSheet, filename: str, replace: bool
 ) -> int:
     """Create every row of the sheet as a mapping, or none: raises `SheetRejected`.
 
-    With `replace`, the project's current mappings are deleted first. The check runs
+    With `replace`, the sheet becomes the whole mapping sheet: rows that match an
+    existing mapping update it, the others are added, and mappings the sheet no longer
+    lists are removed. The check runs
     inside the transaction, against the blueprint as it is at that moment.
     """
     with transaction.atomic():
@@ -223,24 +229,40 @@ def mapping_import_apply(
         drafts, errors = sheet_validate(sheet, doc, replace=replace)
         if errors:
             raise SheetRejected(errors)
-        removed = len(doc.mappings) if replace else 0
+        fields = ("transformation", "required", "conflict_rule", "direction", "attribute_id")
+        existing: dict[tuple[Key, str, Key, str], MappingDoc] = {}
         if replace:
-            FieldMapping.objects.filter(project=project).delete()
-        FieldMapping.objects.bulk_create(
-            FieldMapping(
-                project=project,
-                source_system_id=d.source_system_id,
-                source_field=d.source_field,
-                target_system_id=d.target_system_id,
-                target_field=d.target_field,
-                transformation=d.transformation,
-                required=d.required,
-                conflict_rule=d.conflict_rule,
-                direction=d.direction,
-                attribute_id=d.attribute_id,
-            )
-            for d in drafts
-        )
+            # A row that names an existing mapping (same systems and fields) updates it in
+            # place, so the version diff shows what really changed, not 75 removed and 76
+            # added; existing mappings the sheet no longer lists are removed.
+            existing = {_mapping_key(m): m for m in doc.mappings}
+        kept: set[Key] = set()
+        changed = 0
+        new: list[FieldMapping] = []
+        for d in drafts:
+            current = existing.get(_mapping_key(d))
+            if current is None:
+                new.append(
+                    FieldMapping(
+                        project=project,
+                        source_system_id=d.source_system_id,
+                        source_field=d.source_field,
+                        target_system_id=d.target_system_id,
+                        target_field=d.target_field,
+                        **{f: getattr(d, f) for f in fields},
+                    )
+                )
+                continue
+            kept.add(current.id)
+            if any(getattr(current, f) != getattr(d, f) for f in fields):
+                changed += 1
+                mapping = FieldMapping.objects.get(pk=current.id)
+                for f in fields:
+                    setattr(mapping, f, getattr(d, f))
+                mapping.save()
+        removed = [m.id for m in doc.mappings if replace and m.id not in kept]
+        FieldMapping.objects.filter(project=project, pk__in=removed).delete()
+        FieldMapping.objects.bulk_create(new)
         activity_record(
             project=project,
             user=user,
@@ -249,9 +271,15 @@ def mapping_import_apply(
             # The label says what was imported; no item kind before it.
             item_kind="",
             item_label=f"{len(drafts)} field mappings from {filename}",
-            # The count before and after shows what a replace removed: the comment is
-            # kept for a person's own words.
             before={"Field mappings": str(len(doc.mappings))},
-            after={"Field mappings": str(len(doc.mappings) - removed + len(drafts))},
+            after={
+                "Field mappings": str(len(doc.mappings) - len(removed) + len(new)),
+                # What a replace did, which the counts alone cannot show.
+                **(
+                    {"Added": str(len(new)), "Changed": str(changed), "Removed": str(len(removed))}
+                    if replace
+                    else {}
+                ),
+            },
         )
     return len(drafts)

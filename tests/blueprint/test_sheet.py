@@ -497,7 +497,9 @@ def test_import_with_one_bad_row_creates_nothing(blueprint: dict[str, object]) -
     assert not ActivityEntry.objects.filter(project=project).exists()
 
 
-def test_import_replace_removes_the_current_sheet_first(blueprint: dict[str, object]) -> None:
+def test_import_replace_updates_a_matching_mapping_in_place(
+    blueprint: dict[str, object],
+) -> None:
     project = blueprint["project"]
     old = f.FieldMappingFactory(
         project=project,
@@ -510,10 +512,32 @@ def test_import_replace_removes_the_current_sheet_first(blueprint: dict[str, obj
         project=project, user=blueprint["user"], sheet=parse(row()), filename="x", replace=True
     )
     (mapping,) = FieldMapping.objects.filter(project=project)
-    assert mapping.pk != old.pk and mapping.source_field == "Lead_Status__c"
+    # The same pair keeps its identity, so the version diff shows a change, not a swap.
+    assert mapping.pk == old.pk and mapping.source_field == "Lead_Status__c"
     entry = ActivityEntry.objects.get(project=project)
-    assert entry.before == {"Field mappings": "1"} and entry.after == {"Field mappings": "1"}
+    assert entry.before == {"Field mappings": "1"}
+    assert entry.after["Field mappings"] == "1" and entry.after["Added"] == "0"
+    assert entry.after["Removed"] == "0"
     assert entry.comment == ""
+
+
+def test_import_replace_removes_mappings_the_sheet_no_longer_lists(
+    blueprint: dict[str, object],
+) -> None:
+    project = blueprint["project"]
+    gone = f.FieldMappingFactory(
+        project=project,
+        source_system=blueprint["crm"],
+        source_field="Obsolete__c",
+        target_system=blueprint["erp"],
+        target_field="OLD",
+    )
+    mapping_import_apply(
+        project=project, user=blueprint["user"], sheet=parse(row()), filename="x", replace=True
+    )
+    assert not FieldMapping.objects.filter(pk=gone.pk).exists()
+    entry = ActivityEntry.objects.get(project=project)
+    assert (entry.after["Added"], entry.after["Removed"]) == ("1", "1")
 
 
 def test_import_then_export_gives_back_the_file(blueprint: dict[str, object]) -> None:

@@ -126,6 +126,12 @@ class JourneyStepForm(ItemForm):
         return cleaned
 
 
+CATEGORY_HAS_SCENARIOS = (
+    "“{category}” already has scenarios ({titles}): it does apply. Delete them first if "
+    "it really does not."
+)
+
+
 class NotApplicableForm(ItemForm):
     category = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -155,4 +161,17 @@ class NotApplicableForm(ItemForm):
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
             self.add_error(None, CATEGORY_ALREADY_NA.format(category=Category(category).label))
+        described = list(
+            Scenario.objects.filter(project=self.project, category=category).values_list(
+                "title", flat=True
+            )[:5]
+        )
+        if described and not self.instance.pk:
+            self.add_error(
+                "reason",
+                CATEGORY_HAS_SCENARIOS.format(
+                    category=Category(category).label,
+                    titles=", ".join(f"“{t}”" for t in described),
+                ),
+            )
         return cleaned

@@ -147,8 +147,15 @@
         if (data.state !== state) {
           state = data.state;
           const words = { draft: "back in draft", awaiting: "frozen for sign-off", signed: "signed off" };
+          if (!document.querySelector(".item-form")) {
+            // Nothing typed here to lose: show the new state (and its controls) at once.
+            window.location.reload();
+            return;
+          }
           window.blueprintToast(
-            "The blueprint is now " + (words[state] || state) + ". Reload the page to see it.",
+            "The blueprint is now " + (words[state] || state) + ". " +
+              (state === "draft" ? "Reload the page to edit." :
+                "Your open form can no longer be saved; copy what you typed, then reload."),
             "warning"
           );
         }

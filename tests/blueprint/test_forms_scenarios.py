@@ -181,3 +181,17 @@ class TestNotApplicableForm:
         form = NotApplicableForm(data, project=project, instance=na)
         assert form.is_valid(), form.errors
         assert form.save().category == Category.NEGATIVE
+
+
+@pytest.mark.django_db
+def test_a_category_with_scenarios_cannot_be_marked_not_applicable() -> None:
+    from blueprint.forms.scenarios import NotApplicableForm
+    from tests.factories import ProjectFactory, ScenarioFactory
+
+    project = ProjectFactory()
+    ScenarioFactory(project=project, category="negative", title="Churned customer")
+    form = NotApplicableForm(
+        {"category": "negative", "reason": "We never lose customers"}, project=project
+    )
+    assert not form.is_valid()
+    assert "Churned customer" in form.errors["reason"][0]

@@ -29,6 +29,7 @@ from tests.factories import (
     OwnershipRuleFactory,
     SystemFactory,
 )
+from tests.html import assert_error_at
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +40,6 @@ def url(name: str, project: Project, kind: str, *args: object) -> str:
 
 def page(project: Project) -> str:
     return reverse("blueprint:governance", args=[project.pk])
-
-
-def field_html(body: str, field: str) -> str:
-    """The crispy wrapper of one field, up to the next field's wrapper."""
-    start = body.index(f'id="div_id_{field}"')
-    following = body.find('id="div_id_', start + 1)
-    return body[start : following if following != -1 else len(body)]
-
-
-def assert_error_at(body: str, field: str, message: str) -> None:
-    html = field_html(body, field)
-    assert escape(message) in html, f"{message!r} not shown at {field}"
 
 
 OWNER = {"area": "data_standards", "owner_name": "Priya Raman", "owner_role": "", "notes": ""}

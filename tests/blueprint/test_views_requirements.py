@@ -29,6 +29,7 @@ from tests.factories import (
     ScenarioFactory,
     SystemFactory,
 )
+from tests.html import assert_error_at
 
 pytestmark = pytest.mark.django_db
 
@@ -39,17 +40,6 @@ def url(name: str, project: Project, kind: str, *args: object) -> str:
 
 def page(project: Project) -> str:
     return reverse("blueprint:requirements", args=[project.pk])
-
-
-def field_html(body: str, field: str) -> str:
-    """The crispy wrapper of one field, up to the next field's wrapper."""
-    start = body.index(f'id="div_id_{field}"')
-    following = body.find('id="div_id_', start + 1)
-    return body[start : following if following != -1 else len(body)]
-
-
-def assert_error_at(body: str, field: str, message: str) -> None:
-    assert escape(message) in field_html(body, field), f"{message!r} not shown at {field}"
 
 
 REPORT = {

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from blueprint.access import ProjectAccess, get_project_for
@@ -29,7 +28,7 @@ from blueprint.models import (
     Project,
     System,
 )
-from blueprint.views.types import HtmxHttpRequest
+from blueprint.views.types import HtmxHttpRequest, page_render
 
 PAGE = "blueprint/delivery.html"
 
@@ -141,7 +140,7 @@ def _delivery_context(access: ProjectAccess) -> dict[str, Any]:
 
 @require_GET
 def delivery_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    # htmx asks for this page too, to refresh the progress counts after a save: it picks
-    # them out of the full page with hx-select-oob, so the answer is always the page.
+    # After a save the progress counts refresh themselves: the answer is then only the
+    # "delivery-progress" piece, which swaps every count out of band.
     access = get_project_for(request, pk)
-    return render(request, PAGE, _delivery_context(access))
+    return page_render(request, PAGE, _delivery_context(access), pieces=("delivery-progress",))

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -14,7 +13,7 @@ from blueprint.access import get_project_for
 from blueprint.forms.governance import ExceptionRuleForm, GuardrailForm, OwnershipRuleForm
 from blueprint.items import ItemKind, register
 from blueprint.models import ExceptionRule, Guardrail, OwnershipRule, Project, System
-from blueprint.views.types import HtmxHttpRequest
+from blueprint.views.types import HtmxHttpRequest, page_render
 
 PAGE = "blueprint/governance.html"
 
@@ -124,6 +123,4 @@ def governance_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         **governance_context(access.project),
     }
     # The hints refresh themselves after each change (hx-trigger="blueprint-changed").
-    if request.htmx and request.htmx.target in GAP_PARTIALS:
-        return render(request, f"{PAGE}#{request.htmx.target}", context)
-    return render(request, PAGE, context)
+    return page_render(request, PAGE, context, pieces=GAP_PARTIALS)

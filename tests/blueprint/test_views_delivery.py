@@ -180,7 +180,15 @@ class TestPage:
     ) -> None:
         body = bob.get(page(project)).content.decode()
         assert 'hx-trigger="blueprint-changed from:body"' in body
-        assert f"#contract-progress-{crm.pk}" in body
+        # The refresher asks for the "delivery-progress" piece, which carries every
+        # count, this system's included, out of band (and nothing else of the page).
+        assert 'id="delivery-progress"' in body
+        piece = bob.get(page(project), HTTP_HX_TARGET="delivery-progress", **HX)
+        piece_body = piece.content.decode()
+        assert f'id="contract-progress-{crm.pk}" hx-swap-oob="true"' in piece_body
+        assert 'id="phase-progress" hx-swap-oob="true"' in piece_body
+        assert 'id="audit-progress" hx-swap-oob="true"' in piece_body
+        assert "<html" not in piece_body and "<table" not in piece_body
 
     def test_the_htmx_refresh_gets_the_page_with_the_counts(
         self, bob: Client, project: Project, crm: System

@@ -31,7 +31,6 @@ ITEM_CLASH = (
 @dataclass(frozen=True)
 class ItemKind:
     slug: str
-    label: str
     model: type[models.Model]
     form_class: type[ItemForm]
     template: str
@@ -44,7 +43,6 @@ class ItemKind:
     parent_field: str | None = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[Any, ...] = ()
-    anchor: Callable[[Any], str] | None = None
     extra_context: Callable[[Project], dict[str, Any]] | None = field(default=None)
 
     def queryset(self, project: Project) -> models.QuerySet[Any]:
@@ -66,6 +64,15 @@ REGISTRY: dict[str, ItemKind] = {}
 def register(kind: ItemKind) -> ItemKind:
     REGISTRY[kind.slug] = kind
     return kind
+
+
+def page_kinds(*, page: str, template: str, artifact: str) -> Callable[..., ItemKind]:
+    """Register the kinds edited on one page: they share its URL, template and artifact."""
+
+    def register_kind(**fields: Any) -> ItemKind:
+        return register(ItemKind(page=page, template=template, artifact=artifact, **fields))
+
+    return register_kind
 
 
 def item_kind(slug: str) -> ItemKind | None:

@@ -17,7 +17,7 @@ from blueprint.forms.delivery import (
     ContractForm,
     PhaseForm,
 )
-from blueprint.items import ItemKind, register
+from blueprint.items import page_kinds
 from blueprint.models import (
     AuditItem,
     AuditTopic,
@@ -38,46 +38,30 @@ def _phase_guides(project: Project) -> dict[str, Any]:
     return {"phase_guides": list(PHASE_GUIDES.items())}
 
 
-PHASE_KIND = register(
-    ItemKind(
-        slug="phase",
-        label="Delivery phase",
-        model=DeliveryPhase,
-        form_class=PhaseForm,
-        template=PAGE,
-        page="blueprint:delivery",
-        artifact="delivery",
-        columns=5,
-        deletable=False,
-        extra_context=_phase_guides,
-    )
+page_kind = page_kinds(page="blueprint:delivery", template=PAGE, artifact="delivery")
+
+PHASE_KIND = page_kind(
+    slug="phase",
+    model=DeliveryPhase,
+    form_class=PhaseForm,
+    columns=5,
+    deletable=False,
+    extra_context=_phase_guides,
 )
 
-CONTRACT_KIND = register(
-    ItemKind(
-        slug="contract",
-        label="API contract item",
-        model=ContractItem,
-        form_class=ContractForm,
-        template=PAGE,
-        page="blueprint:delivery",
-        artifact="delivery",
-        columns=4,
-        select_related=("system",),
-    )
+CONTRACT_KIND = page_kind(
+    slug="contract",
+    model=ContractItem,
+    form_class=ContractForm,
+    columns=4,
+    select_related=("system",),
 )
 
-AUDIT_KIND = register(
-    ItemKind(
-        slug="audit",
-        label="Audit record item",
-        model=AuditItem,
-        form_class=AuditForm,
-        template=PAGE,
-        page="blueprint:delivery",
-        artifact="delivery",
-        columns=4,
-    )
+AUDIT_KIND = page_kind(
+    slug="audit",
+    model=AuditItem,
+    form_class=AuditForm,
+    columns=4,
 )
 
 

@@ -18,25 +18,21 @@ from django.views.decorators.vary import vary_on_headers
 
 from blueprint.access import get_project_for
 from blueprint.forms.field_mappings import NO_ATTRIBUTE, FieldMappingForm, MappingFilterForm
-from blueprint.items import ItemKind, register
+from blueprint.items import page_kinds
 from blueprint.models import Entity, FieldMapping, System
 from blueprint.views.types import HtmxHttpRequest
 
 MAPPINGS = "blueprint/mappings.html"
 PER_PAGE = 100
 
-MAPPING_KIND = register(
-    ItemKind(
-        slug="mapping",
-        label="Field mapping",
-        model=FieldMapping,
-        form_class=FieldMappingForm,
-        template=MAPPINGS,
-        page="blueprint:mappings",
-        artifact="mapping",
-        columns=8,
-        select_related=("source_system", "target_system", "attribute__entity"),
-    )
+page_kind = page_kinds(page="blueprint:mappings", template=MAPPINGS, artifact="mapping")
+
+MAPPING_KIND = page_kind(
+    slug="mapping",
+    model=FieldMapping,
+    form_class=FieldMappingForm,
+    columns=8,
+    select_related=("source_system", "target_system", "attribute__entity"),
 )
 
 # A row the readiness checks will flag: a field name, the direction or the conflict rule

@@ -11,54 +11,38 @@ from django.views.decorators.http import require_GET
 
 from blueprint.access import get_project_for
 from blueprint.forms.governance import ExceptionRuleForm, GuardrailForm, OwnershipRuleForm
-from blueprint.items import ItemKind, register
+from blueprint.items import page_kinds
 from blueprint.models import ExceptionRule, Guardrail, OwnershipRule, Project, System
 from blueprint.views.types import HtmxHttpRequest, page_render
 
 PAGE = "blueprint/governance.html"
 
-OWNERSHIP_KIND = register(
-    ItemKind(
-        slug="ownership",
-        label="Owner",
-        model=OwnershipRule,
-        form_class=OwnershipRuleForm,
-        template=PAGE,
-        page="blueprint:governance",
-        artifact="governance",
-        columns=4,
-        select_related=("system",),
-    )
+page_kind = page_kinds(page="blueprint:governance", template=PAGE, artifact="governance")
+
+OWNERSHIP_KIND = page_kind(
+    slug="ownership",
+    model=OwnershipRule,
+    form_class=OwnershipRuleForm,
+    columns=4,
+    select_related=("system",),
 )
 
-EXCEPTION_KIND = register(
-    ItemKind(
-        slug="exception",
-        label="Exception rule",
-        model=ExceptionRule,
-        form_class=ExceptionRuleForm,
-        template=PAGE,
-        page="blueprint:governance",
-        artifact="governance",
-        columns=5,
-    )
+EXCEPTION_KIND = page_kind(
+    slug="exception",
+    model=ExceptionRule,
+    form_class=ExceptionRuleForm,
+    columns=5,
 )
 
-GUARDRAIL_KIND = register(
-    ItemKind(
-        slug="guardrail",
-        label="Guardrail",
-        model=Guardrail,
-        form_class=GuardrailForm,
-        template=PAGE,
-        page="blueprint:governance",
-        artifact="governance",
-        columns=5,
-        select_related=("attribute__entity", "system"),
-        prefetch_related=(
-            Prefetch("forbidden_systems", queryset=System.objects.order_by("name", "pk")),
-        ),
-    )
+GUARDRAIL_KIND = page_kind(
+    slug="guardrail",
+    model=Guardrail,
+    form_class=GuardrailForm,
+    columns=5,
+    select_related=("attribute__entity", "system"),
+    prefetch_related=(
+        Prefetch("forbidden_systems", queryset=System.objects.order_by("name", "pk")),
+    ),
 )
 
 # The situations every integration meets (seed 002); "other" is the workshop's own.

@@ -18,7 +18,7 @@ from blueprint.forms.mapping import (
     ReasonCodeForm,
     RelationshipForm,
 )
-from blueprint.items import ItemKind, register
+from blueprint.items import page_kinds
 from blueprint.models import Attribute, Entity, EntityCopy, Outcome, ReasonCode, Relationship
 from blueprint.views.types import HtmxHttpRequest
 
@@ -45,114 +45,74 @@ ENTITY_PREFETCH = (
     "identifier_acceptors",
 )
 
-ENTITY_KIND = register(
-    ItemKind(
-        slug="entity",
-        label="Entity",
-        model=Entity,
-        form_class=EntityForm,
-        template=DATA_MODEL,
-        page=PAGE,
-        artifact="mapping",
-        layout="card",
-        select_related=("home_system", "identifier_issuer"),
-        prefetch_related=ENTITY_PREFETCH,
-    )
+page_kind = page_kinds(page=PAGE, template=DATA_MODEL, artifact="mapping")
+
+ENTITY_KIND = page_kind(
+    slug="entity",
+    model=Entity,
+    form_class=EntityForm,
+    layout="card",
+    select_related=("home_system", "identifier_issuer"),
+    prefetch_related=ENTITY_PREFETCH,
 )
 
-IDENTITY_KIND = register(
-    ItemKind(
-        slug="identity",
-        label="Identity and keys",
-        model=Entity,
-        title="identity and keys",
-        form_class=IdentityForm,
-        template=DATA_MODEL,
-        page=PAGE,
-        artifact="mapping",
-        layout="card",
-        select_related=("identifier_issuer",),
-        prefetch_related=(
-            Prefetch("identity_attributes", queryset=Attribute.objects.order_by("name", "pk")),
-            "identifier_acceptors",
-        ),
-    )
+IDENTITY_KIND = page_kind(
+    slug="identity",
+    model=Entity,
+    title="identity and keys",
+    form_class=IdentityForm,
+    layout="card",
+    select_related=("identifier_issuer",),
+    prefetch_related=(
+        Prefetch("identity_attributes", queryset=Attribute.objects.order_by("name", "pk")),
+        "identifier_acceptors",
+    ),
 )
 
-COPY_KIND = register(
-    ItemKind(
-        slug="copy",
-        label="Copy in another system",
-        model=EntityCopy,
-        form_class=EntityCopyForm,
-        template=DATA_MODEL,
-        page=PAGE,
-        artifact="mapping",
-        columns=3,
-        parent_field="entity",
-        select_related=("entity", "system"),
-    )
+COPY_KIND = page_kind(
+    slug="copy",
+    model=EntityCopy,
+    form_class=EntityCopyForm,
+    columns=3,
+    parent_field="entity",
+    select_related=("entity", "system"),
 )
 
-ATTRIBUTE_KIND = register(
-    ItemKind(
-        slug="attribute",
-        label="Attribute",
-        model=Attribute,
-        form_class=AttributeForm,
-        template=DATA_MODEL,
-        page=PAGE,
-        artifact="mapping",
-        columns=6,
-        parent_field="entity",
-        select_related=("entity", "source_of_truth"),
-        prefetch_related=("display_systems", "update_systems"),
-    )
+ATTRIBUTE_KIND = page_kind(
+    slug="attribute",
+    model=Attribute,
+    form_class=AttributeForm,
+    columns=6,
+    parent_field="entity",
+    select_related=("entity", "source_of_truth"),
+    prefetch_related=("display_systems", "update_systems"),
 )
 
-RELATIONSHIP_KIND = register(
-    ItemKind(
-        slug="relationship",
-        label="Relationship",
-        model=Relationship,
-        form_class=RelationshipForm,
-        template=DATA_MODEL,
-        page=PAGE,
-        artifact="mapping",
-        columns=5,
-        select_related=("from_entity", "to_entity", "maintained_in"),
-        prefetch_related=("synced_systems",),
-    )
+RELATIONSHIP_KIND = page_kind(
+    slug="relationship",
+    model=Relationship,
+    form_class=RelationshipForm,
+    columns=5,
+    select_related=("from_entity", "to_entity", "maintained_in"),
+    prefetch_related=("synced_systems",),
 )
 
-OUTCOME_KIND = register(
-    ItemKind(
-        slug="outcome",
-        label="Outcome",
-        model=Outcome,
-        form_class=OutcomeForm,
-        template=DATA_MODEL,
-        page=PAGE,
-        artifact="mapping",
-        layout="card",
-        select_related=("entity", "recorded_in"),
-        prefetch_related=(Prefetch("reasons", queryset=ReasonCode.objects.all()),),
-    )
+OUTCOME_KIND = page_kind(
+    slug="outcome",
+    model=Outcome,
+    form_class=OutcomeForm,
+    layout="card",
+    select_related=("entity", "recorded_in"),
+    prefetch_related=(Prefetch("reasons", queryset=ReasonCode.objects.all()),),
 )
 
-REASON_KIND = register(
-    ItemKind(
-        slug="reason",
-        label="Reason code",
-        model=ReasonCode,
-        form_class=ReasonCodeForm,
-        template=DATA_MODEL,
-        page=PAGE,
-        artifact="mapping",
-        columns=3,
-        parent_field="outcome",
-        select_related=("outcome",),
-    )
+REASON_KIND = page_kind(
+    slug="reason",
+    model=ReasonCode,
+    form_class=ReasonCodeForm,
+    columns=3,
+    parent_field="outcome",
+    select_related=("outcome",),
 )
 
 

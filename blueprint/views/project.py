@@ -24,7 +24,7 @@ from blueprint.forms.project import (
     SystemForm,
 )
 from blueprint.interchange.json import project_start_from
-from blueprint.items import ItemKind, register
+from blueprint.items import page_kinds
 from blueprint.membership import (
     member_add,
     member_remove,
@@ -37,17 +37,13 @@ from blueprint.views.types import HtmxHttpRequest
 
 OVERVIEW = "blueprint/project_detail.html"
 
-SYSTEM_KIND = register(
-    ItemKind(
-        slug="system",
-        label="System",
-        model=System,
-        form_class=SystemForm,
-        template=OVERVIEW,
-        page="blueprint:project_detail",
-        artifact="systems",
-        columns=6,
-    )
+page_kind = page_kinds(page="blueprint:project_detail", template=OVERVIEW, artifact="systems")
+
+SYSTEM_KIND = page_kind(
+    slug="system",
+    model=System,
+    form_class=SystemForm,
+    columns=6,
 )
 
 

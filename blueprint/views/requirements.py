@@ -12,63 +12,47 @@ from django.views.decorators.http import require_GET
 
 from blueprint.access import get_project_for
 from blueprint.forms.requirements import AutomationForm, ReportDimensionForm, ReportForm
-from blueprint.items import ItemKind, register
+from blueprint.items import page_kinds
 from blueprint.models import Automation, Project, Report, ReportDimension
 from blueprint.views.types import HtmxHttpRequest
 
 PAGE = "blueprint/requirements.html"
 
-REPORT_KIND = register(
-    ItemKind(
-        slug="report",
-        label="Report",
-        model=Report,
-        form_class=ReportForm,
-        template=PAGE,
-        page="blueprint:requirements",
-        artifact="requirements",
-        layout="card",
-        prefetch_related=(
-            Prefetch(
-                "dimensions",
-                queryset=ReportDimension.objects.select_related("attribute__entity"),
-            ),
+page_kind = page_kinds(page="blueprint:requirements", template=PAGE, artifact="requirements")
+
+REPORT_KIND = page_kind(
+    slug="report",
+    model=Report,
+    form_class=ReportForm,
+    layout="card",
+    prefetch_related=(
+        Prefetch(
+            "dimensions",
+            queryset=ReportDimension.objects.select_related("attribute__entity"),
         ),
-    )
+    ),
 )
 
-DIMENSION_KIND = register(
-    ItemKind(
-        slug="dimension",
-        label="Dimension",
-        model=ReportDimension,
-        form_class=ReportDimensionForm,
-        template=PAGE,
-        page="blueprint:requirements",
-        artifact="requirements",
-        columns=3,
-        parent_field="report",
-        select_related=("report", "attribute__entity"),
-    )
+DIMENSION_KIND = page_kind(
+    slug="dimension",
+    model=ReportDimension,
+    form_class=ReportDimensionForm,
+    columns=3,
+    parent_field="report",
+    select_related=("report", "attribute__entity"),
 )
 
-AUTOMATION_KIND = register(
-    ItemKind(
-        slug="automation",
-        label="Automation",
-        model=Automation,
-        form_class=AutomationForm,
-        template=PAGE,
-        page="blueprint:requirements",
-        artifact="requirements",
-        columns=7,
-        select_related=(
-            "trigger_scenario",
-            "trigger_attribute__entity",
-            "trigger_outcome",
-            "sending_system",
-        ),
-    )
+AUTOMATION_KIND = page_kind(
+    slug="automation",
+    model=Automation,
+    form_class=AutomationForm,
+    columns=7,
+    select_related=(
+        "trigger_scenario",
+        "trigger_attribute__entity",
+        "trigger_outcome",
+        "sending_system",
+    ),
 )
 
 

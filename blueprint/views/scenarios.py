@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from blueprint.access import get_project_for
 from blueprint.forms.scenarios import JourneyStepForm, NotApplicableForm, ScenarioForm
-from blueprint.items import ItemKind, register
+from blueprint.items import page_kinds
 from blueprint.models import Category, CategoryNotApplicable, JourneyStep, Scenario
 from blueprint.models.scenarios import CATEGORY_HINTS
 from blueprint.views.types import HtmxHttpRequest
@@ -23,46 +23,30 @@ STEPS_IN_ORDER = Prefetch(
     "steps", queryset=JourneyStep.objects.select_related("system").order_by("position", "pk")
 )
 
-SCENARIO_KIND = register(
-    ItemKind(
-        slug="scenario",
-        label="Scenario",
-        model=Scenario,
-        form_class=ScenarioForm,
-        template=SCENARIOS,
-        page="blueprint:scenarios",
-        artifact="scenarios",
-        layout="card",
-        prefetch_related=("systems", STEPS_IN_ORDER),
-    )
+page_kind = page_kinds(page="blueprint:scenarios", template=SCENARIOS, artifact="scenarios")
+
+SCENARIO_KIND = page_kind(
+    slug="scenario",
+    model=Scenario,
+    form_class=ScenarioForm,
+    layout="card",
+    prefetch_related=("systems", STEPS_IN_ORDER),
 )
 
-STEP_KIND = register(
-    ItemKind(
-        slug="step",
-        label="Journey step",
-        model=JourneyStep,
-        form_class=JourneyStepForm,
-        template=SCENARIOS,
-        page="blueprint:scenarios",
-        artifact="scenarios",
-        layout="card",
-        parent_field="scenario",
-        select_related=("system", "scenario"),
-    )
+STEP_KIND = page_kind(
+    slug="step",
+    model=JourneyStep,
+    form_class=JourneyStepForm,
+    layout="card",
+    parent_field="scenario",
+    select_related=("system", "scenario"),
 )
 
-NOT_APPLICABLE_KIND = register(
-    ItemKind(
-        slug="not-applicable",
-        label="Category marked not applicable",
-        model=CategoryNotApplicable,
-        form_class=NotApplicableForm,
-        template=SCENARIOS,
-        page="blueprint:scenarios",
-        artifact="scenarios",
-        layout="card",
-    )
+NOT_APPLICABLE_KIND = page_kind(
+    slug="not-applicable",
+    model=CategoryNotApplicable,
+    form_class=NotApplicableForm,
+    layout="card",
 )
 
 

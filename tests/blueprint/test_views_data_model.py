@@ -55,6 +55,7 @@ from tests.factories import (
     RelationshipFactory,
     SystemFactory,
 )
+from tests.queries import get_counting
 
 pytestmark = pytest.mark.django_db
 
@@ -255,10 +256,7 @@ def _fill(project: Project, n: int) -> None:
 
 
 def _queries(client: Client, target: str) -> tuple[int, str]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(target)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
+    return get_counting(client, target)
 
 
 class TestQueryCount:

@@ -30,6 +30,7 @@ from tests.factories import (
     FieldMappingFactory,
     SystemFactory,
 )
+from tests.queries import get_counting
 
 pytestmark = pytest.mark.django_db
 
@@ -206,10 +207,7 @@ class TestQueries:
         return add
 
     def _count(self, client: Client, path: str, **headers: str) -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path, **headers)
-        assert response.status_code == 200
-        return len(queries)
+        return get_counting(client, path, **headers)[0]
 
     def test_the_page_costs_the_same_with_5_and_200_mappings(
         self, alice: Client, project: Project, add: Callable[[int], None]

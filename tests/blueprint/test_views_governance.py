@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -30,6 +28,7 @@ from tests.factories import (
     SystemFactory,
 )
 from tests.html import assert_error_at
+from tests.queries import get_counting
 
 pytestmark = pytest.mark.django_db
 
@@ -453,10 +452,7 @@ class TestPage:
                 GuardrailFactory(project=project, kind="single_system", system=system)
 
     def _count(self, client: Client, project: Project) -> tuple[int, str]:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(page(project))
-        assert response.status_code == 200
-        return len(queries), response.content.decode()
+        return get_counting(client, page(project))
 
     def test_the_page_loads_in_a_fixed_number_of_queries(
         self, alice: Client, project: Project

@@ -14,6 +14,7 @@ from blueprint.models import ActivityEntry, Presence
 from blueprint.views.types import HtmxHttpRequest, id_or_none
 
 PRESENT_FOR = timedelta(seconds=30)
+REFRESH_AFTER = timedelta(seconds=10)
 MAX_CHANGES = 50
 
 
@@ -27,9 +28,15 @@ def project_pulse(request: HtmxHttpRequest, pk: int) -> JsonResponse:
     access = get_project_for(request, pk)
     now = timezone.now()
     where = request.POST.get("where", "")[:40]
-    Presence.objects.update_or_create(
-        project=access.project, user=request.user, defaults={"where": where, "seen_at": now}
-    )
+    # Every open page beats every few seconds: write only when the row is getting old or
+    # the person moved, so the heartbeat is mostly a read (SQLite has one writer).
+    still_fresh = Presence.objects.filter(
+        project=access.project, user=request.user, where=where, seen_at__gte=now - REFRESH_AFTER
+    ).exists()
+    if not still_fresh:
+        Presence.objects.update_or_create(
+            project=access.project, user=request.user, defaults={"where": where, "seen_at": now}
+        )
     people = [
         {
             "name": p.user.display_name,

@@ -95,3 +95,13 @@ def test_outsider_anonymous_and_method(
 def test_every_project_page_carries_the_heartbeat(alice: Client, project: Project) -> None:
     body = alice.get(reverse("blueprint:scenarios", args=[project.pk])).content.decode()
     assert 'id="presence"' in body and f"/p/{project.pk}/pulse/" in body
+
+
+def test_a_beat_soon_after_another_does_not_write(alice: Client, project: Project) -> None:
+    pulse(alice, project, where="scenarios")
+    first = Presence.objects.get(project=project).seen_at
+    pulse(alice, project, where="scenarios")
+    assert Presence.objects.get(project=project).seen_at == first
+    pulse(alice, project, where="data_model")
+    moved = Presence.objects.get(project=project)
+    assert moved.where == "data_model" and moved.seen_at > first

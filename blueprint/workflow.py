@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from blueprint.activity import activity_record
-from blueprint.document import document_load, document_to_json
+from blueprint.document import Document, document_load, document_to_json
 from blueprint.models import (
     SIGNOFF_ROLES,
     ActivityEntry,
@@ -57,15 +57,15 @@ def _require_facilitator(project: Project, user: User) -> None:
         raise ValidationError(NOT_FACILITATOR)
 
 
-def _blockers(project: Project) -> int:
+def _blockers(doc: Document) -> int:
     # Imported here: readiness reads the document, and the document imports models.
-    from blueprint.readiness import readiness_for_project
+    from blueprint.readiness import readiness_evaluate
 
-    return len(readiness_for_project(project).blockers)
+    return len(readiness_evaluate(doc).blockers)
 
 
 def signoff_request(
-    *, project: Project, user: User, blockers: Callable[[Project], int] | None = None
+    *, project: Project, user: User, blockers: Callable[[Document], int] | None = None
 ) -> Project:
     """Freeze the blueprint for review once readiness has no blockers."""
     with transaction.atomic():
@@ -73,12 +73,14 @@ def signoff_request(
         _require_facilitator(project, user)
         if project.state != Project.State.DRAFT:
             raise ValidationError(NOT_DRAFT)
-        count = (blockers or _blockers)(project)
+        # One load, under the lock: the blueprint that passed readiness is the one frozen.
+        doc = document_load(project)
+        count = (blockers or _blockers)(doc)
         if count:
             raise ValidationError(HAS_BLOCKERS.format(count=count))
         # What the role holders approve is this snapshot, frozen now: later edits to
         # someone's profile (their name is in the cover) must not unsettle the signature.
-        snapshot = document_to_json(document_load(project))
+        snapshot = document_to_json(doc)
         project.review_snapshot = snapshot.decode("utf-8")
         project.review_hash = hashlib.sha256(snapshot).hexdigest()
         project.review_requested_at = timezone.now()

@@ -19,7 +19,7 @@ def url(name: str, project: Project, *args: object) -> str:
 
 @pytest.fixture
 def no_blockers(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("blueprint.workflow._blockers", lambda project: 0)
+    monkeypatch.setattr("blueprint.workflow._blockers", lambda doc: 0)
 
 
 @pytest.fixture

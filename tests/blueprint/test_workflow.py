@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from blueprint.access import ProjectFrozen
-from blueprint.document import document_hash, document_load
+from blueprint.document import Document, document_hash, document_load
 from blueprint.forms.project import SystemForm
 from blueprint.items import item_save
 from blueprint.models import ActivityEntry, Approval, Project, Role, Version
@@ -20,7 +20,7 @@ from tests.factories import PASSWORD, AttributeFactory, SystemFactory
 pytestmark = pytest.mark.django_db
 
 
-def no_blockers(project: Project) -> int:
+def no_blockers(doc: Document) -> int:
     return 0
 
 

@@ -187,7 +187,8 @@
   });
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
-    const box = event.target && event.target.closest ? event.target.closest(".item-form") : null;
+    const from = event.target && event.target.closest ? event.target : document.activeElement;
+    const box = from && from.closest ? from.closest(".item-form") : null;
     if (!box) return;
     const cancel = Array.from(box.querySelectorAll("a.btn")).find((a) =>
       /^(Cancel|Keep theirs)$/.test(a.textContent.trim())

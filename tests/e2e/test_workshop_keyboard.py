@@ -26,7 +26,7 @@ def test_the_edit_form_takes_the_focus_and_escape_cancels_it(
     name = page.get_by_label("Name")
     expect(name).to_be_focused()
     name.fill("Typed but abandoned")
-    page.keyboard.press("Escape")
+    name.press("Escape")
     expect(page.locator(".item-form")).to_have_count(0)
     expect(page.locator("#systems-table")).to_contain_text("Salesforce")
     expect(page.locator("#systems-table")).not_to_contain_text("Typed but abandoned")

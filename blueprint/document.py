@@ -222,6 +222,9 @@ class GuardrailDoc:
     data_description: str = ""
     rationale: str = ""
     forbidden_system_ids: tuple[Key, ...] = ()
+    # For "never overwrite": the systems it protects; none named means the attribute's
+    # source of truth (see `protected_systems`).
+    protected_system_ids: tuple[Key, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -355,7 +358,10 @@ SECTIONS: tuple[Section, ...] = (
         Guardrail,
         GuardrailDoc,
         {"attribute_id": "attributes", "system_id": "systems"},
-        {"forbidden_system_ids": ("forbidden_systems", "systems")},
+        {
+            "forbidden_system_ids": ("forbidden_systems", "systems"),
+            "protected_system_ids": ("protected_systems", "systems"),
+        },
     ),
     Section("reports", Report, ReportDoc, {}),
     Section(

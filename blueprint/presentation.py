@@ -226,6 +226,7 @@ def document_present(doc: Document) -> dict[str, Any]:
             "system": system(g.system_id),
             "data": g.data_description,
             "forbidden": names("systems", g.forbidden_system_ids),
+            "protected": names("systems", g.protected_system_ids),
             "rationale": g.rationale,
         }
         for g in doc.guardrails

@@ -38,11 +38,16 @@ GUARDRAIL_NEEDS: dict[Guardrail.Kind, dict[str, str]] = {
         "forbidden_systems": GUARDRAIL_FORBIDDEN_REQUIRED,
     },
 }
+# What a kind may say without having to.
+GUARDRAIL_OPTIONAL: dict[Guardrail.Kind, set[str]] = {
+    Guardrail.Kind.NEVER_OVERWRITE: {"protected_systems"},
+}
 GUARDRAIL_EMPTY: dict[str, Callable[[], Any]] = {
     "attribute": lambda: None,
     "system": lambda: None,
     "data_description": str,
     "forbidden_systems": System.objects.none,
+    "protected_systems": System.objects.none,
 }
 
 
@@ -172,12 +177,14 @@ class GuardrailForm(ItemForm):
             "kind",
             "attribute",
             "system",
+            "protected_systems",
             "data_description",
             "forbidden_systems",
             "rationale",
         ]
         widgets = {
             "forbidden_systems": forms.CheckboxSelectMultiple,
+            "protected_systems": forms.CheckboxSelectMultiple,
             "rationale": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
@@ -185,6 +192,8 @@ class GuardrailForm(ItemForm):
             "data that must stay out of some systems.",
             "attribute": "For “never overwrite” and “one system only”: which attribute?",
             "system": "For “one system only”: where may it change?",
+            "protected_systems": "For “never overwrite”: in which systems? None ticked means "
+            "its source of truth; a read-only copy elsewhere may still be kept current.",
             "forbidden_systems": "For data that must not cross: which systems must never get it?",
             "rationale": "Why: the regulation, contract or business reason.",
         }
@@ -201,6 +210,7 @@ class GuardrailForm(ItemForm):
         if kind is None:
             return cleaned
         needs = GUARDRAIL_NEEDS[Guardrail.Kind(kind)]
+        keeps = set(needs) | GUARDRAIL_OPTIONAL.get(Guardrail.Kind(kind), set())
         for field, message in needs.items():
             value = cleaned.get(field)
             missing = not value.strip() if isinstance(value, str) else not value
@@ -211,7 +221,7 @@ class GuardrailForm(ItemForm):
             self.add_error(None, GUARDRAIL_NO_SYSTEMS)
         # What does not apply to this kind is emptied, so no stale value lingers.
         for field, empty in GUARDRAIL_EMPTY.items():
-            if field not in needs:
+            if field not in keeps:
                 cleaned[field] = empty()
         return cleaned
 

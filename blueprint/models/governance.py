@@ -140,6 +140,14 @@ class Guardrail(BlueprintItem):
         related_name="forbidden_by",
         verbose_name="systems it must not cross into",
     )
+    protected_systems = models.ManyToManyField(
+        System,
+        blank=True,
+        related_name="protected_by",
+        verbose_name="systems where it must never be overwritten",
+        help_text="By default the attribute's source of truth: a read-only copy elsewhere may "
+        "still be kept current.",
+    )
     rationale = models.TextField(blank=True)
 
     class Meta:

@@ -26,8 +26,65 @@ def _lower(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _blank(text: str | None) -> bool:
-    return not (text or "").strip()
+# Words that fill a box without answering it. Compared after lower-casing and dropping
+# punctuation and spaces at the ends, so "N/A.", "tbd!" and " ? " all count. "None" and
+# "nothing" are real answers ("What must stop? Nothing.") and are not here.
+NON_ANSWERS = frozenset(
+    {
+        "",
+        "n/a",
+        "n.a",
+        "na",
+        "n a",
+        "not applicable",
+        "tbd",
+        "tbc",
+        "tba",
+        "to be decided",
+        "to be defined",
+        "to be determined",
+        "to be confirmed",
+        "todo",
+        "to do",
+        "see above",
+        "as above",
+        "same as above",
+        "see below",
+        "ditto",
+        "idem",
+        "xxx",
+        "xx",
+        "x",
+        "tk",
+        "later",
+        "fill in later",
+        "pending",
+        "placeholder",
+        "unknown",
+        "dunno",
+        "idk",
+        "don't know",
+        "do not know",
+        "not sure",
+        "?",
+    }
+)
+_NON_ANSWER_EDGES = " \t\r\n.,;:!-–—_*()[]\"'“”‘’"
+
+
+def non_answer(text: str | None) -> bool:
+    """True for an empty box or one that only says "n/a", "tbd", "see above", "?"..."""
+    cleaned = (text or "").strip().casefold()
+    if not cleaned:
+        return True
+    if set(cleaned) <= set("?!.-–—_ *x"):
+        return True  # "???", "...", "--", "x x x"
+    return cleaned.strip(_NON_ANSWER_EDGES) in NON_ANSWERS
+
+
+# Every "is it answered?" check goes through here, so a placeholder never passes for
+# an answer anywhere in readiness.
+_blank = non_answer
 
 
 # One word of two to five capitals, dots and ampersands allowed, maybe a plural "s":

@@ -58,6 +58,9 @@ CHECKS: dict[str, CheckInfo] = {
         "scenarios", "Each journey has at least two steps across at least two systems"
     ),
     "scenarios.step_without_system": _b("scenarios", "Each journey step names its system"),
+    "scenarios.journey_misses_watcher": _b(
+        "scenarios", "A journey reaches every system that must see the current status"
+    ),
     # Data mapping
     "mapping.no_entities": _b("mapping", "The data model has at least one entity"),
     "mapping.entity_without_home": _b("mapping", "Each entity has a home system"),
@@ -95,11 +98,12 @@ CHECKS: dict[str, CheckInfo] = {
     "mapping.relationship_without_maintainer": _b(
         "mapping", "Each relationship says where it is maintained"
     ),
-    "mapping.relationship_without_change_rule": _a(
+    "mapping.relationship_without_change_rule": _b(
         "mapping", "Each relationship says what happens when it changes in one system"
     ),
     "mapping.outcome_without_reasons": _b("mapping", "Each outcome has reason codes"),
     "mapping.outcome_without_record": _b("mapping", "Each outcome says where it is recorded"),
+    "mapping.outcome_without_sync": _b("mapping", "Each outcome says how it syncs"),
     "mapping.mapping_incomplete": _b(
         "mapping", "Each field mapping has both fields, a sync direction and a conflict rule"
     ),
@@ -120,6 +124,19 @@ CHECKS: dict[str, CheckInfo] = {
     ),
     "mapping.field_fed_by_two_sources": _b(
         "mapping", "No target field is fed from two different sources of truth"
+    ),
+    "mapping.system_without_entity": _b(
+        "mapping", "Every system named for an entity holds it: as its home or with a copy"
+    ),
+    "mapping.attribute_not_fed": _b(
+        "mapping",
+        "Every system that displays or updates an attribute is fed from its source of truth",
+    ),
+    "mapping.required_from_unfed_source": _b(
+        "mapping", "A required field mapping reads from the source of truth or a system fed by it"
+    ),
+    "mapping.truth_written_by_outsider": _b(
+        "mapping", "Only systems allowed to update an attribute write into its source of truth"
     ),
     # Ownership, exceptions and guardrails
     "governance.owner_missing": _b(
@@ -157,6 +174,9 @@ CHECKS: dict[str, CheckInfo] = {
         "governance", "Each guardrail says what it protects and where"
     ),
     "governance.guardrail_without_rationale": _a("governance", "Each guardrail says why"),
+    "governance.no_crossing_contradicted": _b(
+        "governance", "Data kept out of a system is not held, shown or updated there"
+    ),
     "governance.single_system_contradicted": _b(
         "governance", "An attribute that may change in one system only is updated nowhere else"
     ),
@@ -189,6 +209,9 @@ CHECKS: dict[str, CheckInfo] = {
         "requirements",
         "No two systems send the same kind of action to the same audience on one trigger",
     ),
+    "requirements.automation_event_unreachable": _b(
+        "requirements", "Each automation's sending system learns of the event that triggers it"
+    ),
     "requirements.customer_automation_uncoordinated": _a(
         "requirements", "An automation that reaches customers says how duplicates are avoided"
     ),
@@ -198,6 +221,9 @@ CHECKS: dict[str, CheckInfo] = {
         "project", "Someone holds each sign-off role: business leader, process owner, systems owner"
     ),
     "project.system_unused": _a("project", "Each system takes part in the blueprint"),
+    "project.system_only_in_stories": _a(
+        "project", "A system named in a scenario holds some of the data model"
+    ),
     "project.system_without_test_environment": _a("project", "Each system has a test environment"),
     "project.system_api_undocumented": _a(
         "project", "Each system's API documentation is known to exist"

@@ -13,6 +13,7 @@ from blueprint.models import Project
 from blueprint.readiness.base import _Run
 from blueprint.readiness.catalogue import ARTIFACTS, CHECKS, GENERAL
 from blueprint.readiness.findings import ArtifactReadiness, Finding, Readiness
+from blueprint.readiness.flows import _flows, _where_data_lives
 from blueprint.readiness.governance import _exceptions, _guardrails, _ownership
 from blueprint.readiness.links import link_target
 from blueprint.readiness.mapping import _attributes, _entities, _mappings
@@ -26,6 +27,8 @@ _CHECK_GROUPS: tuple[Callable[[_Run], None], ...] = (
     _entities,
     _attributes,
     _mappings,
+    _where_data_lives,
+    _flows,
     _ownership,
     _exceptions,
     _guardrails,

@@ -189,6 +189,22 @@ def _guardrails(run: _Run) -> None:
             guard.id,
             f"{name} does not say why",
         )
+        if guard.kind == Guardrail.Kind.NO_CROSSING and attribute is not None:
+            inside = {
+                attribute.source_of_truth_id,
+                *attribute.display_system_ids,
+                *attribute.update_system_ids,
+            }
+            breached = [s for s in guard.forbidden_system_ids if s in inside]
+            run.check(
+                "governance.no_crossing_contradicted",
+                not breached,
+                "guardrails",
+                guard.id,
+                f"{name} keeps {run.attribute(attribute.id)} out of "
+                + ", ".join(run.system(s) for s in breached)
+                + ", but the data model has it there (as source of truth, displayed or updated)",
+            )
         if guard.kind == Guardrail.Kind.SINGLE_SYSTEM and attribute and guard.system_id:
             others = [s for s in attribute.update_system_ids if s != guard.system_id]
             run.check(

@@ -161,6 +161,21 @@ def _attributes(run: _Run) -> None:
             outcome.id,
             f"Outcome {_q(outcome.name)} does not say where it is recorded",
         )
+        run.check(
+            "mapping.outcome_without_sync",
+            not _blank(outcome.sync_behaviour),
+            "outcomes",
+            outcome.id,
+            f"Outcome {_q(outcome.name)} does not say how it syncs to the other systems",
+        )
+
+
+def protected_systems(guard: Any, attribute: Any) -> set[Key]:
+    """Where a "never overwrite" guardrail applies: the systems it names, else the
+    attribute's source of truth."""
+    if guard.protected_system_ids:
+        return set(guard.protected_system_ids)
+    return {attribute.source_of_truth_id} - {None}
 
 
 _MAPPING_PARTS = (
@@ -206,16 +221,24 @@ def _mappings(run: _Run) -> None:
         if both_ways:
             writes.append((mapping.source_system_id, mapping.source_field))
         carried = run.attribute(attribute.id)
-        never = [g for g in guards[attribute.id] if g.kind == Guardrail.Kind.NEVER_OVERWRITE]
+        # "Never overwrite" protects the value where it is decided (by default its source
+        # of truth); keeping a read-only copy elsewhere current is what mappings are for.
         # A "never overwrite" conflict rule only fills empty fields, which the guardrail allows.
-        run.check(
-            "mapping.mapping_overwrites_guarded",
-            not never or mapping.conflict_rule == FieldMapping.ConflictRule.NEVER_OVERWRITE,
-            "mappings",
-            mapping.id,
-            f"Field mapping {name} overwrites {carried}, which the integration must never "
-            "overwrite",
-        )
+        fills_only = mapping.conflict_rule == FieldMapping.ConflictRule.NEVER_OVERWRITE
+        for guard in guards[attribute.id]:
+            if guard.kind != Guardrail.Kind.NEVER_OVERWRITE or fills_only:
+                continue
+            protected = protected_systems(guard, attribute)
+            hit = [s for s, _f in writes if s in protected]
+            run.check(
+                "mapping.mapping_overwrites_guarded",
+                not hit,
+                "mappings",
+                mapping.id,
+                f"Field mapping {name} overwrites {carried} in "
+                f"{run.system(hit[0] if hit else None)}, where the integration must never "
+                "overwrite it",
+            )
         for guard in guards[attribute.id]:
             if guard.kind == Guardrail.Kind.SINGLE_SYSTEM:
                 # Writing into the one system (or the source of truth) changes the value

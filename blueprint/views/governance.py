@@ -39,9 +39,10 @@ GUARDRAIL_KIND = page_kind(
     model=Guardrail,
     form_class=GuardrailForm,
     columns=5,
-    select_related=("attribute__entity", "system"),
+    select_related=("attribute__entity", "attribute__source_of_truth", "system"),
     prefetch_related=(
         Prefetch("forbidden_systems", queryset=System.objects.order_by("name", "pk")),
+        Prefetch("protected_systems", queryset=System.objects.order_by("name", "pk")),
     ),
 )
 

@@ -201,6 +201,7 @@ def ready_document() -> Document:
             CopyDoc("customer_in_support", "customer", "support", "Agents see the account."),
             CopyDoc("customer_in_marketing", "customer", "marketing", "Campaigns reach them."),
             CopyDoc("deal_in_erp", "deal", "erp", "A won deal becomes a sales order."),
+            CopyDoc("deal_in_marketing", "deal", "marketing", "Nurture follows the stage."),
             CopyDoc("invoice_in_crm", "invoice", "crm", "Sales sees whether it was paid."),
         ),
         relationships=(

@@ -54,8 +54,15 @@ def fired(doc: Document, check: str) -> list[Finding]:
     return list(findings)
 
 
-def one(doc: Document, check: str) -> Finding:
-    findings = fired(doc, check)
+def one(doc: Document, check: str, *also: str) -> Finding:
+    """The one finding of `check`; `also` names the checks the same break sets off too
+    (a bidirectional mapping on a one-system attribute also writes into its source)."""
+    if also:
+        findings = [x for x in readiness_evaluate(doc).findings if x.check == check]
+        others = {x.check for x in readiness_evaluate(doc).findings} - {check}
+        assert others == set(also), others
+    else:
+        findings = fired(doc, check)
     assert len(findings) == 1, [x.message for x in findings]
     return findings[0]
 
@@ -85,7 +92,8 @@ def test_a_ready_blueprint_has_no_findings_at_all(doc: Document) -> None:
 
 
 def test_every_check_has_a_test_here() -> None:
-    source = Path(__file__).read_text()
+    here = Path(__file__).parent
+    source = "".join(p.read_text() for p in (here.glob("test_readiness*.py")))
     assert [check for check in CHECKS if f'"{check}"' not in source] == []
 
 
@@ -130,7 +138,8 @@ def test_progress_counts_each_item_checked(doc: Document) -> None:
         AttributeDoc("deal_owner", "deal", "Owner", source_of_truth_id="crm"),
     )
     more = readiness_evaluate(grown).for_artifact("mapping")
-    assert more.total == before.total + 2 and more.passed == before.passed + 1
+    # Its source, whether it may be updated there, and whether its home holds it.
+    assert more.total == before.total + 3 and more.passed == before.passed + 2
     assert more.percent < 100 and before.percent == 100
 
 
@@ -400,7 +409,7 @@ def test_it_notes_a_relationship_without_a_change_rule(doc: Document) -> None:
         change(doc, "relationships", "invoice_deal", change_behaviour=""),
         "mapping.relationship_without_change_rule",
     )
-    assert "“Invoice bills Deal”" in finding.message and finding.severity == ADVISORY
+    assert "“Invoice bills Deal”" in finding.message and finding.severity == BLOCKING
 
 
 def test_it_blocks_an_outcome_without_reason_codes(doc: Document) -> None:
@@ -432,6 +441,8 @@ def test_it_notes_a_field_mapping_that_carries_no_attribute(doc: Document) -> No
     finding = one(
         change(doc, "mappings", "map_amount", attribute_id=None),
         "mapping.mapping_without_attribute",
+        # The ERP shows the amount, and now nothing says a mapping takes it there.
+        "mapping.attribute_not_fed",
     )
     assert finding.severity == ADVISORY
     assert "“Sales CRM.Amount → Finance ERP.NETWR”" in finding.message
@@ -455,11 +466,47 @@ def _credit_limit_mapping(doc: Document, conflict_rule: str) -> Document:
     )
 
 
+def test_keeping_a_read_only_copy_current_respects_never_overwrite(doc: Document) -> None:
+    # The guardrail protects the credit limit where it is decided, the ERP; the CRM's
+    # read-only copy may be kept current (issue 9: a correct blueprint had a blocker).
+    assert readiness_evaluate(_credit_limit_mapping(doc, "source_wins")).findings == ()
+
+
 def test_it_blocks_a_mapping_that_overwrites_a_never_overwrite_attribute(doc: Document) -> None:
-    finding = one(_credit_limit_mapping(doc, "source_wins"), "mapping.mapping_overwrites_guarded")
+    protected = change(doc, "guardrails", "keep_credit_limit", protected_system_ids=("crm",))
+    finding = one(
+        _credit_limit_mapping(protected, "source_wins"), "mapping.mapping_overwrites_guarded"
+    )
     assert finding.severity == BLOCKING
     assert (finding.section, finding.item_id) == ("mappings", "map_credit")
-    assert "overwrites “Customer · Credit limit”" in finding.message
+    assert finding.message == (
+        "Field mapping “Finance ERP.KLIMK → Sales CRM.Credit_Limit__c” overwrites "
+        "“Customer · Credit limit” in “Sales CRM”, where the integration must never overwrite it"
+    )
+
+
+def test_never_overwrite_protects_the_source_of_truth_by_default(doc: Document) -> None:
+    back = MappingDoc(
+        "map_credit_back",
+        "crm",
+        "erp",
+        "Credit_Limit__c",
+        "KLIMK",
+        conflict_rule="most_recent",
+        direction="one_way",
+        attribute_id="credit_limit",
+    )
+    broken = adding(
+        change(doc, "attributes", "credit_limit", display_system_ids=("crm",)), "mappings", back
+    )
+    finding = one(
+        broken,
+        "mapping.mapping_overwrites_guarded",
+        # The CRM may not update the credit limit, and it is not fed there either.
+        "mapping.truth_written_by_outsider",
+        "mapping.attribute_not_fed",
+    )
+    assert "in “Finance ERP”" in finding.message
 
 
 def test_a_mapping_that_only_fills_empty_fields_respects_never_overwrite(doc: Document) -> None:
@@ -470,6 +517,7 @@ def test_it_blocks_a_bidirectional_mapping_on_a_single_system_attribute(doc: Doc
     finding = one(
         change(doc, "mappings", "map_stage_erp", direction="bidirectional"),
         "mapping.mapping_against_single_system",
+        "mapping.truth_written_by_outsider",
     )
     assert finding.severity == BLOCKING
     assert "is bidirectional, but “Deal · Stage” may change in “Sales CRM” only" in (
@@ -488,7 +536,11 @@ def test_it_blocks_a_mapping_that_writes_back_into_the_one_system(doc: Document)
         direction="one_way",
         attribute_id="deal_stage",
     )
-    finding = one(adding(doc, "mappings", back), "mapping.mapping_against_single_system")
+    finding = one(
+        adding(doc, "mappings", back),
+        "mapping.mapping_against_single_system",
+        "mapping.truth_written_by_outsider",
+    )
     assert "writes into “Sales CRM”" in finding.message
 
 
@@ -496,7 +548,12 @@ def test_it_blocks_a_mapping_that_carries_data_across_a_forbidden_boundary(
     doc: Document,
 ) -> None:
     guarded = change(doc, "guardrails", "no_cards_in_marketing", attribute_id="customer_email")
-    finding = one(guarded, "mapping.mapping_crosses_boundary")
+    finding = one(
+        guarded,
+        "mapping.mapping_crosses_boundary",
+        # The data model itself puts the email in the marketing platform.
+        "governance.no_crossing_contradicted",
+    )
     assert finding.severity == BLOCKING
     assert finding.item_id == "map_email_mkt"
     assert "carries “Customer · Email” into “Marketing platform”" in finding.message
@@ -508,6 +565,8 @@ def test_it_blocks_a_mapping_into_a_system_that_neither_shows_nor_updates_it(
     finding = one(
         change(doc, "mappings", "map_amount", target_system_id="support"),
         "mapping.mapping_target_not_listed",
+        "mapping.attribute_not_fed",
+        "mapping.system_without_entity",
     )
     assert finding.severity == BLOCKING
     assert "writes “Deal · Amount” into “Support desk”, which neither displays" in (finding.message)

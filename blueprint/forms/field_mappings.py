@@ -11,10 +11,10 @@ from django.forms.models import ModelChoiceIterator
 
 from blueprint.forms.base import ItemForm
 from blueprint.models import Entity, FieldMapping, Project, System
+from blueprint.rules import SAME_SYSTEM  # noqa: F401 - the rule lives there; forms name it too
 
 SOURCE_FIELD_REQUIRED = "Write the field name as it appears in the source system."
 TARGET_FIELD_REQUIRED = "Write the field name as it appears in the target system."
-SAME_SYSTEM = "A mapping moves data between two different systems: choose another target system."
 MAPPING_DUPLICATE = "This pair is already on the sheet: “{mapping}”. Edit that row instead."
 
 NOT_DECIDED = "— not decided yet —"
@@ -102,8 +102,7 @@ class FieldMappingForm(ItemForm):
         source = cleaned.get("source_system")
         target = cleaned.get("target_system")
         if source is not None and target is not None and source == target:
-            self.add_error("target_system", SAME_SYSTEM)
-            return cleaned
+            return cleaned  # the model refuses it (rules.SAME_SYSTEM)
         source_field = cleaned.get("source_field")
         target_field = cleaned.get("target_field")
         if source is None or target is None or not source_field or not target_field:

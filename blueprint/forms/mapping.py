@@ -9,8 +9,8 @@ from django import forms
 
 from blueprint.forms.base import ItemForm
 from blueprint.models import Attribute, Entity, EntityCopy, Outcome, ReasonCode, Relationship
+from blueprint.rules import ENTITY_NAME_TAKEN  # noqa: F401 - the rule lives there; forms name it too
 
-ENTITY_NAME_TAKEN = "This project already has an entity called “{name}”."
 HISTORY_DECISION_REQUIRED = (
     "Choose what happens to historical data: overwrite it from the source of truth, "
     "clean it up by hand, or accept unsynchronised history."
@@ -59,15 +59,6 @@ class EntityForm(ItemForm):
             "history_decision": "If it is not synchronised today: what happens to the "
             "records already in the systems?",
         }
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        taken = Entity.objects.filter(project=self.project, name__iexact=name)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(ENTITY_NAME_TAKEN.format(name=name))
-        return name
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -10,14 +10,19 @@ from blueprint.document import Document, DocumentFormatError, document_from_json
 from blueprint.forms.base import ItemForm
 from blueprint.interchange.templates import template_get, templates_list
 from blueprint.models import Membership, Project, Role, System
+from blueprint.rules import (
+    SYSTEM_NAME_TAKEN,  # noqa: F401 - the rule lives there; forms name it too
+    document_problems,
+)
 
-SYSTEM_NAME_TAKEN = "This project already has a system called “{name}”."
 MEMBER_UNKNOWN = "Nobody with this email address has an account yet."
 MEMBER_ALREADY = "{name} is already a member of this project."
 FILE_NEEDED = "Choose the blueprint JSON file to import."
 FILE_TOO_BIG = "This file is larger than 10 MB; a blueprint export is much smaller."
 FILE_UNREADABLE = "This is not a blueprint export: {error}"
 NAME_NEEDED = "Give the project a name."
+MORE_PROBLEMS = "… and {count} more problem(s) like these."
+MAX_LISTED_PROBLEMS = 25
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
@@ -74,6 +79,8 @@ class ProjectNewForm(ProjectForm):
                     self.document = document_from_json(upload.read())
                 except DocumentFormatError as exc:
                     self.add_error("blueprint_file", FILE_UNREADABLE.format(error=exc))
+                else:
+                    self._refuse_broken_rules(self.document)
         elif start.startswith("template:"):
             template = template_get(start.removeprefix("template:"))
             if template is None:
@@ -83,6 +90,18 @@ class ProjectNewForm(ProjectForm):
         if start == "blank" and not (cleaned.get("name") or "").strip():
             self.add_error("name", NAME_NEEDED)
         return cleaned
+
+    def _refuse_broken_rules(self, doc: Document) -> None:
+        """Every storage rule the file breaks, one message each, at the file field."""
+        problems = document_problems(doc)
+        for problem in problems[:MAX_LISTED_PROBLEMS]:
+            self.add_error("blueprint_file", problem.describe(doc))
+        if len(problems) > MAX_LISTED_PROBLEMS:
+            self.add_error(
+                "blueprint_file", MORE_PROBLEMS.format(count=len(problems) - MAX_LISTED_PROBLEMS)
+            )
+        if problems:
+            self.document = None
 
 
 class SystemForm(ItemForm):
@@ -97,15 +116,6 @@ class SystemForm(ItemForm):
             "test_environment",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        taken = System.objects.filter(project=self.project, name__iexact=name)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(SYSTEM_NAME_TAKEN.format(name=name))
-        return name
 
 
 class MemberAddForm(forms.Form):

@@ -19,10 +19,7 @@ from blueprint.document import (
 )
 from blueprint.membership import phases_create
 from blueprint.models import SIGNOFF_ROLES, ActivityEntry, Membership, Project, Role
-
-UNKNOWN_CHOICE = "{where}: “{value}” is not one of the allowed values for {field}."
-TOO_LONG = "{where}: {field} is longer than {limit} characters."
-BLANK = "{where}: {field} must not be empty."
+from blueprint.rules import document_problems
 
 
 def _model_values(section: Section, item: Any) -> dict[str, Any]:
@@ -37,28 +34,6 @@ def _model_values(section: Section, item: Any) -> dict[str, Any]:
     return values
 
 
-def _validate(section: Section, item: Any, values: dict[str, Any]) -> None:
-    where = f"{section.name} {item.id!r}"
-    for name, value in values.items():
-        model_field = section.model._meta.get_field(name)
-        if model_field.choices and not (value == "" and model_field.blank):
-            allowed = {str(c[0]) for c in model_field.flatchoices}
-            if str(value) not in allowed:
-                raise DocumentFormatError(
-                    UNKNOWN_CHOICE.format(where=where, value=value, field=name)
-                )
-        limit = getattr(model_field, "max_length", None)
-        if limit and isinstance(value, str) and len(value) > limit:
-            raise DocumentFormatError(TOO_LONG.format(where=where, field=name, limit=limit))
-        if (
-            isinstance(value, str)
-            and not model_field.blank
-            and not value.strip()
-            and not model_field.choices
-        ):
-            raise DocumentFormatError(BLANK.format(where=where, field=name))
-
-
 def items_build(*, doc: Document, project: Project) -> dict[str, dict[Key, int]]:
     """Create every item of the document in an empty project; returns document id -> pk."""
     keymap: dict[str, dict[Key, int]] = defaultdict(dict)
@@ -69,7 +44,6 @@ def items_build(*, doc: Document, project: Project) -> dict[str, dict[Key, int]]
         instances = []
         for item in items:
             values = _model_values(section, item)
-            _validate(section, item, values)
             for ref, target in section.refs.items():
                 key = getattr(item, ref)
                 values[ref] = keymap[target][key] if key is not None else None
@@ -102,6 +76,16 @@ class ImportReport:
     skipped_members: list[str]
 
 
+def document_check(doc: Document) -> None:
+    """Refuse a document that breaks a storage rule, naming every problem."""
+    problems = document_problems(doc)
+    if problems:
+        messages = [p.describe(doc) for p in problems]
+        error = DocumentFormatError(" ".join(messages))
+        error.messages = messages
+        raise error
+
+
 SELF_CONTRADICTION = (
     "The file contradicts itself: two items that must be unique are the same (two systems "
     "or entities with one name, one delivery phase twice, a system listed twice, ...)."
@@ -117,6 +101,7 @@ def project_import(
     with their roles: an upload must not enrol other people without their say. Otherwise
     they are reported, so the facilitator can invite them.
     """
+    document_check(doc)
     try:
         return _project_import(doc=doc, user=user, name=name, with_members=with_members)
     except IntegrityError as exc:

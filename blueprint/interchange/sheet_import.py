@@ -24,11 +24,11 @@ from blueprint.interchange.sheet_columns import (
 from blueprint.interchange.sheet_read import ParsedSheet, SheetRow
 from blueprint.items import draft_lock
 from blueprint.models import FieldMapping, Project
+from blueprint.rules import SAME_SYSTEM, same_system
 
 # Row-level problems: reported by row and column.
 SYSTEM_REQUIRED = "Write the name of the {which} system."
 UNKNOWN_SYSTEM = "There is no system called “{name}” in this project. Systems: {known}."
-SAME_SYSTEM = "The source and target system are the same: a mapping connects two systems."
 FIELD_REQUIRED = "Write the field name as the {which} system calls it."
 TOO_LONG = "This text has {length} characters; the most allowed is {limit}."
 BAD_REQUIRED = "“{value}” is not yes or no."
@@ -135,7 +135,7 @@ def sheet_validate(
                 error(key, SYSTEM_REQUIRED.format(which=which))
             elif ids[key] is None:
                 error(key, UNKNOWN_SYSTEM.format(name=name, known=known_systems or "none yet"))
-        if ids["source_system"] is not None and ids["source_system"] == ids["target_system"]:
+        if same_system(ids["source_system"], ids["target_system"]):
             error("target_system", SAME_SYSTEM)
         for key, which in (("source_field", "source"), ("target_field", "target")):
             if not values[key]:

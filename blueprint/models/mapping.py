@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from blueprint.models.base import BlueprintItem
 from blueprint.models.project import Project, System
@@ -85,11 +88,19 @@ class Entity(BlueprintItem):
         ordering = ["name", "pk"]
         verbose_name_plural = "entities"
         constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="unique_entity_name"),
+            models.UniqueConstraint(Lower("name"), "project", name="unique_entity_name"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from blueprint import rules
+
+        self.name = (self.name or "").strip()
+        names = Entity.objects.filter(project_id=self.project_id).values_list("pk", "name")
+        if self.name and rules.taken_names(list(names), pk=self.pk, name=self.name):
+            raise ValidationError({"name": rules.ENTITY_NAME_TAKEN.format(name=self.name)})
 
     @property
     def needs_history_decision(self) -> bool:
@@ -147,7 +158,7 @@ class Attribute(BlueprintItem):
     class Meta:
         ordering = ["entity__name", "name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["entity", "name"], name="unique_attribute_name"),
+            models.UniqueConstraint(Lower("name"), "entity", name="unique_attribute_name"),
         ]
 
     def __str__(self) -> str:
@@ -277,6 +288,17 @@ class FieldMapping(BlueprintItem):
     class Meta:
         ordering = ["source_system__name", "source_field", "target_system__name", "pk"]
         verbose_name = "field mapping"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source_system=F("target_system")), name="mapping_between_two_systems"
+            ),
+        ]
+
+    def clean(self) -> None:
+        from blueprint import rules
+
+        if rules.same_system(self.source_system_id, self.target_system_id):
+            raise ValidationError({"target_system": rules.SAME_SYSTEM})
 
     def __str__(self) -> str:
         return (

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from blueprint.models.base import BlueprintItem
 
@@ -144,8 +146,16 @@ class System(BlueprintItem):
     class Meta:
         ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="unique_system_name"),
+            models.UniqueConstraint(Lower("name"), "project", name="unique_system_name"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from blueprint import rules
+
+        self.name = (self.name or "").strip()
+        names = System.objects.filter(project_id=self.project_id).values_list("pk", "name")
+        if self.name and rules.taken_names(list(names), pk=self.pk, name=self.name):
+            raise ValidationError({"name": rules.SYSTEM_NAME_TAKEN.format(name=self.name)})

@@ -1018,7 +1018,10 @@ def test_findings_link_to_the_page_where_each_is_fixed(project: Project) -> None
     outcome = f.OutcomeFactory(project=project, entity=entity, recorded_in=None)
     step = f.JourneyStepFactory(project=project, scenario__project=project, system=None)
     mapping = f.FieldMappingFactory(
-        project=project, source_system=crm, target_system=crm, direction=""
+        project=project,
+        source_system=crm,
+        target_system=f.SystemFactory(project=project, test_environment="yes"),
+        direction="",
     )
     guardrail = f.GuardrailFactory(project=project, attribute=attribute, rationale="")
     exception = f.ExceptionRuleFactory(project=project, tracking="")

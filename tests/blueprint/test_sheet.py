@@ -353,7 +353,10 @@ def test_required_reads_yes_no_and_their_synonyms(text: str, required: bool) -> 
             "Row 2, column C (Target system): There is no system called “SAP” in this project. "
             "Systems: NetSuite, Salesforce, Zendesk.",
         ),
-        ({"target_system": "salesforce"}, "Row 2, column C (Target system): The source and"),
+        (
+            {"target_system": "salesforce"},
+            "Row 2, column C (Target system): A mapping moves data between two different",
+        ),
         (
             {"source_field": ""},
             "Row 2, column B (Source field): Write the field name as the source",

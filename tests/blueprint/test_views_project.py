@@ -343,8 +343,8 @@ class TestHostileImports:
         [
             (
                 b'{"project": {"name": "E"}, "systems": [{"id": 1, "name": "A"}, '
-                b'{"id": 2, "name": "A"}]}',
-                "contradicts itself",
+                b'{"id": 2, "name": "a "}]}',
+                "System “a”: This project already has a system called “a”.",
             ),
             (
                 b'{"project": {"name": "E"}, "systems": [{"id": 1, "name": "A"}], '

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import User
 from blueprint.demo import demo_load
 from blueprint.interchange.json import project_import
-from blueprint.models import Attribute, OwnershipRule, Project, System
+from blueprint.models import Attribute, FieldMapping, OwnershipRule, Project, System
 from blueprint.readiness import readiness_for_project
 from tests.blueprint.blueprints import ready_document
 from tests.conftest import HX, client_for
@@ -151,7 +151,26 @@ def test_the_demo_gaps_are_found_and_filling_them_makes_it_ready() -> None:
     assert "Customer tier" in blockers[0].message
     assert "Snowflake" in blockers[1].message
     crm = System.objects.get(project=project, name="Salesforce CRM")
-    Attribute.objects.filter(project=project, name="Customer tier").update(source_of_truth=crm)
+    tier = Attribute.objects.get(project=project, name="Customer tier")
+    tier.source_of_truth = crm
+    tier.save()
+    assert [f.check for f in readiness_for_project(project).blockers] == [
+        # Deciding the source shows the flow is missing: SAP shows the tier, nothing feeds it.
+        "mapping.attribute_not_fed",
+        "governance.owner_missing",
+    ]
+    tier.update_systems.set([crm])
+    FieldMapping.objects.create(
+        project=project,
+        source_system=crm,
+        source_field="Account.Customer_Tier__c",
+        target_system=System.objects.get(project=project, name="SAP S/4HANA"),
+        target_field="KNVV-KLABC",
+        required=True,
+        conflict_rule="source_wins",
+        direction="one_way",
+        attribute=tier,
+    )
     OwnershipRule.objects.create(
         project=project,
         area=OwnershipRule.Area.SYSTEM_CONFIG,

@@ -110,12 +110,23 @@ class _Run:
         self.findings: list[Finding] = []
         self.evaluated: Counter[str] = Counter()
 
-    def check(self, check: str, ok: bool, section: str, item_id: Key | None, message: str) -> bool:
+    def check(
+        self,
+        check: str,
+        ok: bool,
+        section: str,
+        item_id: Key | None,
+        message: str,
+        *,
+        subject: Key | None = None,
+    ) -> bool:
         self.evaluated[check] += 1
         if not ok:
             info = CHECKS[check]
             self.findings.append(
-                Finding(check, info.artifact, info.severity, message, section, item_id)
+                Finding(
+                    check, info.artifact, info.severity, message, section, item_id, subject=subject
+                )
             )
         return ok
 

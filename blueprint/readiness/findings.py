@@ -19,6 +19,10 @@ class Finding:
     section: str
     item_id: Key | None
     link: str = ""
+    # What a finding about something missing is about, when that is not an item of its
+    # section: the system nobody owns, the situation with no rule. Pages ask for it
+    # instead of working out the gaps again.
+    subject: Key | None = None
 
     @property
     def blocking(self) -> bool:

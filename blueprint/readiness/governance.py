@@ -36,6 +36,7 @@ def _ownership(run: _Run) -> None:
             "ownership",
             None,
             f"Nobody owns {_lower(area.label)}",
+            subject=area.value,
         )
     for system in doc.systems:
         run.check(
@@ -44,6 +45,7 @@ def _ownership(run: _Run) -> None:
             "ownership",
             None,
             f"Nobody owns the configuration of {_q(system.name)}",
+            subject=system.id,
         )
     for rule in doc.ownership:
         if rule.area == OwnershipRule.Area.SYSTEM_CONFIG:
@@ -100,6 +102,7 @@ def _exceptions(run: _Run) -> None:
             "exceptions",
             None,
             f"No exception rule for {_q(situation.label)}",
+            subject=situation.value,
         )
     for rule in doc.exceptions:
         name = f"Exception rule {_situation(rule)}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +19,8 @@ from django.views.decorators.vary import vary_on_headers
 from blueprint.access import get_project_for
 from blueprint.forms.field_mappings import NO_ATTRIBUTE, FieldMappingForm, MappingFilterForm
 from blueprint.items import page_kinds
-from blueprint.models import Entity, FieldMapping, System
+from blueprint.models import Entity, FieldMapping, Project, System
+from blueprint.readiness import readiness_for_project
 from blueprint.views.types import HtmxHttpRequest
 
 MAPPINGS = "blueprint/mappings.html"
@@ -35,9 +36,10 @@ MAPPING_KIND = page_kind(
     select_related=("source_system", "target_system", "attribute__entity"),
 )
 
-# A row the readiness checks will flag: a field name, the direction or the conflict rule
-# is still missing.
-GAPS = Q(source_field="") | Q(target_field="") | Q(direction="") | Q(conflict_rule="")
+
+def _rows_with_gaps(project: Project) -> set[Any]:
+    """The mappings readiness has something to say about: what "with gaps" means."""
+    return {x.item_id for x in readiness_for_project(project).findings if x.section == "mappings"}
 
 
 def _filtered(
@@ -47,6 +49,7 @@ def _filtered(
     entity: Entity | str | None,
     text: str,
     incomplete: bool,
+    gaps: set[Any],
 ) -> QuerySet[FieldMapping]:
     if system is not None:
         mappings = mappings.filter(Q(source_system=system) | Q(target_system=system))
@@ -61,7 +64,7 @@ def _filtered(
             | Q(transformation__icontains=text)
         )
     if incomplete:
-        mappings = mappings.filter(GAPS)
+        mappings = mappings.filter(pk__in=gaps)
     return mappings
 
 
@@ -74,10 +77,9 @@ def mappings_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     entities = list(Entity.objects.filter(project=project))
     filter_form = MappingFilterForm(request.GET, systems=systems, entities=entities)
     filters = filter_form.filters()
-    totals = FieldMapping.objects.filter(project=project).aggregate(
-        total=Count("pk"), gaps=Count("pk", filter=GAPS)
-    )
-    mappings = _filtered(MAPPING_KIND.queryset(project), **filters)
+    gaps = _rows_with_gaps(project)
+    total = FieldMapping.objects.filter(project=project).count()
+    mappings = _filtered(MAPPING_KIND.queryset(project), **filters, gaps=gaps)
     paginator = Paginator(mappings, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     context: dict[str, Any] = {
@@ -92,8 +94,8 @@ def mappings_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "ellipsis": Paginator.ELLIPSIS,
         "mappings": page.object_list,
-        "total": totals["total"],
-        "gaps": totals["gaps"],
+        "total": total,
+        "gaps": len(gaps),
         "systems": systems,
     }
     if request.htmx and not request.htmx.history_restore_request:

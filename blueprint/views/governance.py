@@ -13,6 +13,7 @@ from blueprint.access import get_project_for
 from blueprint.forms.governance import ExceptionRuleForm, GuardrailForm, OwnershipRuleForm
 from blueprint.items import page_kinds
 from blueprint.models import ExceptionRule, Guardrail, OwnershipRule, Project, System
+from blueprint.readiness import readiness_for_project
 from blueprint.views.types import HtmxHttpRequest, page_render
 
 PAGE = "blueprint/governance.html"
@@ -46,14 +47,6 @@ GUARDRAIL_KIND = page_kind(
     ),
 )
 
-# The situations every integration meets (seed 002); "other" is the workshop's own.
-STANDARD_SITUATIONS = [
-    (value, label)
-    for value, label in ExceptionRule.Situation.choices
-    if value != ExceptionRule.Situation.OTHER
-]
-
-
 AREA_PROMPTS = {
     OwnershipRule.Area.DATA_STANDARDS: "Who decides what each field means and which values "
     "are allowed?",
@@ -81,17 +74,25 @@ def _ownership_groups(rules: list[OwnershipRule]) -> list[dict[str, Any]]:
 
 
 def governance_context(project: Project) -> dict[str, Any]:
-    """Everything the page shows, in a fixed number of queries."""
+    """Everything the page shows, in a fixed number of queries. What is still missing
+    comes from readiness, so the hints and the readiness page never disagree."""
     rules = list(OWNERSHIP_KIND.queryset(project))
     exceptions = list(EXCEPTION_KIND.queryset(project))
     systems = list(System.objects.filter(project=project).order_by("name", "pk"))
-    owned = {r.system_id for r in rules if r.area == OwnershipRule.Area.SYSTEM_CONFIG}
-    covered = {e.situation for e in exceptions}
+    findings = readiness_for_project(project).findings
+    unowned = {
+        x.subject
+        for x in findings
+        if x.check == "governance.owner_missing" and x.subject is not None
+    }
+    uncovered = {x.subject for x in findings if x.check == "governance.exception_missing"}
     return {
         "ownership_groups": _ownership_groups(rules),
-        "unowned_systems": [s for s in systems if s.pk not in owned],
+        "unowned_systems": [s for s in systems if s.pk in unowned],
         "exceptions": exceptions,
-        "uncovered_situations": [(v, lbl) for v, lbl in STANDARD_SITUATIONS if v not in covered],
+        "uncovered_situations": [
+            (v, lbl) for v, lbl in ExceptionRule.Situation.choices if v in uncovered
+        ],
         "guardrails": list(GUARDRAIL_KIND.queryset(project)),
         "has_systems": bool(systems),
     }

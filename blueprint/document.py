@@ -689,7 +689,14 @@ def _json_default(value: Any) -> Any:
 
 
 class DocumentFormatError(ValueError):
-    """The JSON is not a blueprint document this app can read."""
+    """The JSON is not a blueprint document this app can read.
+
+    `messages` holds one message per problem, each naming its item, for the page to list.
+    """
+
+    def __init__(self, message: str, messages: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.messages = messages or [message]
 
 
 def _is_key(value: Any) -> bool:
@@ -745,14 +752,54 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     return value
 
 
+# What the workshop calls an item of each list, for messages about a file.
+SECTION_NOUNS = {
+    "members": "Member",
+    "systems": "System",
+    "entities": "Entity",
+    "attributes": "Attribute",
+    "copies": "Copy",
+    "relationships": "Relationship",
+    "outcomes": "Outcome",
+    "reasons": "Reason code",
+    "scenarios": "Scenario",
+    "steps": "Journey step",
+    "not_applicable": "Category marked not applicable",
+    "mappings": "Field mapping",
+    "ownership": "Ownership rule",
+    "exceptions": "Exception rule",
+    "guardrails": "Guardrail",
+    "reports": "Report",
+    "dimensions": "Report dimension",
+    "automations": "Automation",
+    "phases": "Delivery phase",
+    "contracts": "API contract item",
+    "audit_items": "Audit record item",
+}
+
+
+def _item_where(section: str, index: int, data: Any) -> str:
+    """An item of the file as a person finds it: by its name, else by its place."""
+    noun = SECTION_NOUNS.get(section, section)
+    if isinstance(data, dict):
+        for key in ("name", "title", "code", "email", "source_field"):
+            value = data.get(key)
+            if isinstance(value, str) and value.strip():
+                return f"{noun} “{value.strip()[:80]}”"
+    return f"{noun} number {index + 1} in “{section}”"
+
+
 def _build(doc_type: type[Any], data: Any, where: str) -> Any:
     if not isinstance(data, dict):
         raise DocumentFormatError(f"{where}: expected an object.")
     hints = typing.get_type_hints(doc_type)
-    known = {f.name for f in dataclasses.fields(doc_type)}
-    unknown = set(data) - known
+    known = [f.name for f in dataclasses.fields(doc_type)]
+    unknown = sorted(str(k) for k in set(data) - set(known))
     if unknown:
-        raise DocumentFormatError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
+        listed = ", ".join(f"“{k}”" for k in unknown)
+        raise DocumentFormatError(
+            f"{where}: unknown field {listed}; its fields are {', '.join(known)}."
+        )
     values: dict[str, Any] = {}
     for f in dataclasses.fields(doc_type):
         if f.name not in data:
@@ -761,8 +808,15 @@ def _build(doc_type: type[Any], data: Any, where: str) -> Any:
             continue
         value = data[f.name]
         hint = hints[f.name]
-        values[f.name] = _coerce(value, hint, f"{where}.{f.name}")
+        values[f.name] = _coerce(value, hint, f"{where}, field “{f.name}”")
     return doc_type(**values)
+
+
+def _list(data: dict[str, Any], name: str) -> list[Any]:
+    raw = data.get(name, [])
+    if not isinstance(raw, list):
+        raise DocumentFormatError(f"“{name}” must be a list.")
+    return raw
 
 
 def document_from_dict(data: Any) -> Document:
@@ -772,14 +826,13 @@ def document_from_dict(data: Any) -> Document:
         raise DocumentFormatError(f"Unsupported document format {data.get('format')!r}.")
     kwargs: dict[str, Any] = {"project": _build(ProjectDoc, data["project"], "project")}
     kwargs["members"] = tuple(
-        _build(MemberDoc, m, f"members[{i}]") for i, m in enumerate(data.get("members", []))
+        _build(MemberDoc, m, _item_where("members", i, m))
+        for i, m in enumerate(_list(data, "members"))
     )
     for section in SECTIONS:
-        raw = data.get(section.name, [])
-        if not isinstance(raw, list):
-            raise DocumentFormatError(f"{section.name}: expected a list.")
         kwargs[section.name] = tuple(
-            _build(section.doc, item, f"{section.name}[{i}]") for i, item in enumerate(raw)
+            _build(section.doc, item, _item_where(section.name, i, item))
+            for i, item in enumerate(_list(data, section.name))
         )
     doc = Document(**kwargs)
     _check_references(doc)
@@ -797,21 +850,20 @@ def document_from_json(raw: bytes | str) -> Document:
 
 
 def _check_references(doc: Document) -> None:
+    """Ids are unique per list; references point inside the document (rules.py words it)."""
+    from blueprint.rules import reference_problems
+
     for section in SECTIONS:
         seen: set[Key] = set()
-        for item in getattr(doc, section.name):
+        for index, item in enumerate(getattr(doc, section.name)):
             if item.id in seen:
-                raise DocumentFormatError(f"{section.name}: id {item.id!r} is used twice.")
+                where = _item_where(section.name, index, dataclasses.asdict(item))
+                raise DocumentFormatError(
+                    f"{where}: its id {item.id!r} is already used by another "
+                    f"{SECTION_NOUNS[section.name].lower()} of the file."
+                )
             seen.add(item.id)
-            for ref, target in section.refs.items():
-                key = getattr(item, ref)
-                if key is not None and doc.get(target, key) is None:
-                    raise DocumentFormatError(
-                        f"{section.name} {item.id!r}: {ref} {key!r} is not in {target}."
-                    )
-            for doc_field, (_model_field, target) in section.m2m.items():
-                for key in getattr(item, doc_field):
-                    if doc.get(target, key) is None:
-                        raise DocumentFormatError(
-                            f"{section.name} {item.id!r}: {doc_field} {key!r} is not in {target}."
-                        )
+    problems = reference_problems(doc)
+    if problems:
+        messages = [p.describe(doc) for p in problems]
+        raise DocumentFormatError(" ".join(messages), messages)

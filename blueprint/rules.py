@@ -13,7 +13,7 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from blueprint.document import SECTIONS, Document, Key, Section, label_of
+from blueprint.document import SECTION_NOUNS, SECTIONS, Document, Key, Section, label_of
 
 SYSTEM_NAME_TAKEN = "This project already has a system called “{name}”."
 ENTITY_NAME_TAKEN = "This project already has an entity called “{name}”."
@@ -25,7 +25,11 @@ UNKNOWN_CHOICE = "“{value}” is not one of the allowed values for {field}: {a
 TOO_LONG = "{field} is longer than {limit} characters."
 BLANK = "{field} must not be empty."
 BAD_DATE = "“{value}” is not a date: write it as YYYY-MM-DD, e.g. 2027-07-30."
-NOT_IN_PROJECT = "{field}: “{key}” is not a {what} of this project."
+NOT_IN_PROJECT = "the {field} “{key}” is not {what} of this project."
+LISTED_TWICE = "“{name}” is listed twice in {field}."
+DUPLICATE = "another {noun} of the file has the same {fields}."
+ROLE_TAKEN = "{role} is already held by {other}: a sign-off role has one holder."
+EMAIL_TWICE = "“{email}” is named twice."
 UNKNOWN_ANSWER = "“{key}” is not a question of the category {category}; its questions are: {keys}."
 IDENTITY_OTHER_ENTITY = "Choose from this entity's own attributes."
 
@@ -37,13 +41,14 @@ UNIQUE_NAMES: dict[str, tuple[str, str | None, str]] = {
     "outcomes": ("name", None, OUTCOME_NAME_TAKEN),
     "reasons": ("code", "outcome_id", REASON_TAKEN),
 }
-_NOUN = {
-    "systems": "system",
-    "entities": "entity",
-    "attributes": "attribute",
-    "outcomes": "outcome",
-    "scenarios": "scenario",
-    "reports": "report",
+# What a reference must point at, in a sentence: "is not a system of this project".
+_A_NOUN = {
+    "systems": "a system",
+    "entities": "an entity",
+    "attributes": "an attribute",
+    "outcomes": "an outcome",
+    "scenarios": "a scenario",
+    "reports": "a report",
 }
 
 
@@ -71,30 +76,6 @@ class Problem:
         noun = SECTION_NOUNS.get(self.section, self.section)
         name = label_of(self.section, item, doc) if item is not None else str(self.item_id)
         return f"{noun} “{name.strip()}”: {self.message}"
-
-
-SECTION_NOUNS = {
-    "systems": "System",
-    "entities": "Entity",
-    "attributes": "Attribute",
-    "copies": "Copy",
-    "relationships": "Relationship",
-    "outcomes": "Outcome",
-    "reasons": "Reason code",
-    "scenarios": "Scenario",
-    "steps": "Journey step",
-    "not_applicable": "Category marked not applicable",
-    "mappings": "Field mapping",
-    "ownership": "Ownership rule",
-    "exceptions": "Exception rule",
-    "guardrails": "Guardrail",
-    "reports": "Report",
-    "dimensions": "Report dimension",
-    "automations": "Automation",
-    "phases": "Delivery phase",
-    "contracts": "API contract item",
-    "audit_items": "Audit record item",
-}
 
 
 def _verbose(section: Section, name: str) -> str:
@@ -183,12 +164,124 @@ def _answers(item: Any) -> list[Problem]:
     ]
 
 
+def _model_field_name(section: Section, doc_field: str) -> str:
+    if doc_field in section.m2m:
+        return section.m2m[doc_field][0]
+    return doc_field.removesuffix("_id")
+
+
+def reference_problems(doc: Document) -> list[Problem]:
+    """References point at items of this project, and a list names an item once."""
+    found: list[Problem] = []
+    for section in SECTIONS:
+        for item in getattr(doc, section.name):
+            for ref, target in section.refs.items():
+                key = getattr(item, ref)
+                if key is not None and doc.get(target, key) is None:
+                    label = _verbose(section, _model_field_name(section, ref)).lower()
+                    message = NOT_IN_PROJECT.format(
+                        field=label, key=key, what=_A_NOUN.get(target, target)
+                    )
+                    found.append(Problem(section.name, item.id, ref, message))
+            for doc_field, (_model_field, target) in section.m2m.items():
+                label = _verbose(section, _model_field_name(section, doc_field)).lower()
+                seen: set[Key] = set()
+                for key in getattr(item, doc_field):
+                    if doc.get(target, key) is None:
+                        message = NOT_IN_PROJECT.format(
+                            field=label, key=key, what=_A_NOUN.get(target, target)
+                        )
+                        found.append(Problem(section.name, item.id, doc_field, message))
+                    elif key in seen:
+                        name = doc.name_of(target, key)
+                        message = LISTED_TWICE.format(field=label, name=name)
+                        found.append(Problem(section.name, item.id, doc_field, message))
+                    seen.add(key)
+    return found
+
+
+def _unique_field_sets(section: Section) -> list[tuple[tuple[str, ...], str]]:
+    """The model's own unique constraints on plain fields, as document fields (the
+    project is implied: a document is one project), each with the message the forms
+    show for it. Name constraints are UNIQUE_NAMES."""
+    sets: list[tuple[tuple[str, ...], str]] = []
+    doc_fields = {f.name for f in dataclasses.fields(section.doc)}
+    for constraint in section.model._meta.constraints:
+        names = getattr(constraint, "fields", ())
+        if not names or getattr(constraint, "condition", None) is not None:
+            continue
+        wanted = []
+        for name in names:
+            if name == "project":
+                continue
+            doc_name = name if name in doc_fields else f"{name}_id"
+            if doc_name not in doc_fields:
+                break
+            wanted.append(doc_name)
+        else:
+            if wanted and section.name not in UNIQUE_NAMES:
+                sets.append((tuple(wanted), _constraint_message(section, constraint, wanted)))
+    return sets
+
+
+def _constraint_message(section: Section, constraint: Any, fields: list[str]) -> str:
+    """The constraint's own message, which the forms show too; else a plain one."""
+    message = constraint.violation_error_message
+    if message and message != constraint.default_violation_error_message:
+        return str(message)
+    labels = " and ".join(_verbose(section, _model_field_name(section, f)).lower() for f in fields)
+    return DUPLICATE.format(noun=SECTION_NOUNS[section.name].lower(), fields=labels)
+
+
+def _duplicates(section: Section, items: tuple[Any, ...]) -> list[Problem]:
+    found: list[Problem] = []
+    for fields, message in _unique_field_sets(section):
+        seen: set[tuple[Any, ...]] = set()
+        for item in items:
+            value = tuple(getattr(item, f) for f in fields)
+            if value in seen:
+                found.append(Problem(section.name, item.id, fields[-1], message))
+            seen.add(value)
+    return found
+
+
+def member_problems(doc: Document) -> list[Problem]:
+    """The people of a file: real roles, each person once, one holder per sign-off role."""
+    from blueprint.models import SIGNOFF_ROLES, Role
+
+    found: list[Problem] = []
+    holders: dict[str, str] = {}
+    emails: set[str] = set()
+    for member in doc.members:
+        who = f"Member “{member.display_name or member.email}”: "
+        if member.role not in Role.values:
+            allowed = ", ".join(Role.values)
+            message = UNKNOWN_CHOICE.format(value=member.role, field="role", allowed=allowed)
+            found.append(Problem("members", None, "role", who + message))
+            continue
+        email = member.email.strip().casefold()
+        if email in emails:
+            found.append(Problem("members", None, "email", who + EMAIL_TWICE.format(email=email)))
+            continue
+        emails.add(email)
+        if member.role in SIGNOFF_ROLES:
+            other = holders.get(member.role)
+            if other is not None:
+                role = Role(member.role).label
+                message = ROLE_TAKEN.format(role=role, other=other)
+                found.append(Problem("members", None, "role", who + message))
+                continue
+            holders[member.role] = member.display_name or member.email
+    return found
+
+
 def document_problems(doc: Document) -> list[Problem]:
     """Every storage rule a document breaks, in document order."""
-    found: list[Problem] = []
+    found: list[Problem] = member_problems(doc) + reference_problems(doc)
     seen: dict[tuple[str, Any, str], Any] = {}
     for section in SECTIONS:
         unique = UNIQUE_NAMES.get(section.name)
+        found.extend(_duplicates(section, getattr(doc, section.name)))
         for item in getattr(doc, section.name):
             found.extend(_field_problems(section, item))
             if section.name == "reports":

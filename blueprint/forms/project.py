@@ -78,7 +78,7 @@ class ProjectNewForm(ProjectForm):
                 try:
                     self.document = document_from_json(upload.read())
                 except DocumentFormatError as exc:
-                    self.add_error("blueprint_file", FILE_UNREADABLE.format(error=exc))
+                    self._refuse([FILE_UNREADABLE.format(error=m) for m in exc.messages])
                 else:
                     self._refuse_broken_rules(self.document)
         elif start.startswith("template:"):
@@ -94,14 +94,16 @@ class ProjectNewForm(ProjectForm):
     def _refuse_broken_rules(self, doc: Document) -> None:
         """Every storage rule the file breaks, one message each, at the file field."""
         problems = document_problems(doc)
-        for problem in problems[:MAX_LISTED_PROBLEMS]:
-            self.add_error("blueprint_file", problem.describe(doc))
-        if len(problems) > MAX_LISTED_PROBLEMS:
-            self.add_error(
-                "blueprint_file", MORE_PROBLEMS.format(count=len(problems) - MAX_LISTED_PROBLEMS)
-            )
         if problems:
-            self.document = None
+            self._refuse([p.describe(doc) for p in problems])
+
+    def _refuse(self, messages: list[str]) -> None:
+        self.document = None
+        for message in messages[:MAX_LISTED_PROBLEMS]:
+            self.add_error("blueprint_file", message)
+        if len(messages) > MAX_LISTED_PROBLEMS:
+            extra = len(messages) - MAX_LISTED_PROBLEMS
+            self.add_error("blueprint_file", MORE_PROBLEMS.format(count=extra))
 
 
 class SystemForm(ItemForm):

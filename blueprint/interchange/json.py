@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 
 from accounts.models import User
 from blueprint.activity import activity_record
@@ -73,7 +74,21 @@ def items_build(*, doc: Document, project: Project) -> dict[str, dict[Key, int]]
 @dataclasses.dataclass
 class ImportReport:
     project: Project
-    skipped_members: list[str]
+    # People the file names who could not join, each with why, and the sign-off roles
+    # left without a holder because of it.
+    skipped_members: list[str] = dataclasses.field(default_factory=list)
+    vacant_roles: list[str] = dataclasses.field(default_factory=list)
+
+    def summary(self) -> str:
+        """What the facilitator must still do, in one sentence each."""
+        parts = []
+        if self.skipped_members:
+            parts.append("Not added: " + "; ".join(self.skipped_members) + ".")
+        if self.vacant_roles:
+            parts.append(
+                "Vacant, invite someone under People: " + ", ".join(self.vacant_roles) + "."
+            )
+        return " ".join(parts)
 
 
 def document_check(doc: Document) -> None:
@@ -81,9 +96,7 @@ def document_check(doc: Document) -> None:
     problems = document_problems(doc)
     if problems:
         messages = [p.describe(doc) for p in problems]
-        error = DocumentFormatError(" ".join(messages))
-        error.messages = messages
-        raise error
+        raise DocumentFormatError(" ".join(messages), messages)
 
 
 SELF_CONTRADICTION = (
@@ -93,13 +106,13 @@ SELF_CONTRADICTION = (
 
 
 def project_import(
-    *, doc: Document, user: User, name: str | None = None, with_members: bool = False
+    *, doc: Document, user: User, name: str | None = None, with_members: bool = True
 ) -> ImportReport:
     """Create a new project from a document; the importer becomes its facilitator.
 
-    Only with `with_members` (the demo loader) do the people named in the document join
-    with their roles: an upload must not enrol other people without their say. Otherwise
-    they are reported, so the facilitator can invite them.
+    The people the file names join with their roles where they have an account here
+    (`with_members=False` leaves them out); the report says who could not be added and
+    which sign-off role is therefore vacant.
     """
     document_check(doc)
     try:
@@ -111,7 +124,7 @@ def project_import(
 def _project_import(
     *, doc: Document, user: User, name: str | None, with_members: bool
 ) -> ImportReport:
-    skipped: list[str] = []
+    report = ImportReport(project=Project())
     with transaction.atomic():
         project = Project.objects.create(
             name=(name or doc.project.name)[:200],
@@ -119,28 +132,44 @@ def _project_import(
             business_question=doc.project.business_question[:500],
             created_by=user,
         )
+        report.project = project
         Membership.objects.create(project=project, user=user, role=Role.FACILITATOR)
-        emails = {m.email.lower() for m in doc.members}
-        users = {u.email: u for u in User.objects.filter(email__in=emails)}
-        taken_roles: set[str] = set()
-        for member in doc.members:
-            if member.role not in Role.values:
-                raise DocumentFormatError(
-                    f"members: “{member.role}” is not a role ({', '.join(Role.values)})."
-                )
-            account = users.get(member.email.lower())
+        users = _accounts({m.email for m in doc.members})
+        for member in doc.members if with_members else ():
+            account = _account(member.email, users)
+            who = member.display_name or member.email
             if account is not None and account.pk == user.pk:
+                if member.role != Role.FACILITATOR:
+                    report.skipped_members.append(
+                        f"you ({who}) as {Role(member.role).label}: you import as facilitator"
+                    )
+                    _vacant(report, member.role)
                 continue
-            if account is None or not with_members:
-                skipped.append(member.email)
+            if account is None:
+                report.skipped_members.append(f"{who}: no account with {member.email}")
+                _vacant(report, member.role)
                 continue
-            if member.role in SIGNOFF_ROLES and member.role in taken_roles:
-                skipped.append(member.email)
-                continue
-            taken_roles.add(member.role)
             Membership.objects.create(project=project, user=account, role=member.role)
         items_build(doc=doc, project=project)
-    return ImportReport(project=project, skipped_members=skipped)
+    return report
+
+
+def _accounts(emails: set[str]) -> dict[str, User]:
+    """The accounts of these addresses, in one query; an address matches in any case."""
+    wanted = {e.strip().lower() for e in emails if e.strip()}
+    if not wanted:
+        return {}
+    accounts = User.objects.annotate(email_key=Lower("email")).filter(email_key__in=wanted)
+    return {u.email.lower(): u for u in accounts}
+
+
+def _account(email: str, users: dict[str, User]) -> User | None:
+    return users.get(email.strip().lower())
+
+
+def _vacant(report: ImportReport, role: str) -> None:
+    if role in SIGNOFF_ROLES:
+        report.vacant_roles.append(str(Role(role).label))
 
 
 def project_start_from(

@@ -24,7 +24,11 @@ class DeliveryPhase(BlueprintItem):
         ordering = ["phase", "pk"]
         verbose_name = "delivery phase"
         constraints = [
-            models.UniqueConstraint(fields=["project", "phase"], name="one_row_per_phase"),
+            models.UniqueConstraint(
+                fields=["project", "phase"],
+                name="one_row_per_phase",
+                violation_error_message="This delivery phase is already in the plan.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -51,7 +55,11 @@ class ContractItem(BlueprintItem):
         ordering = ["system__name", "topic", "pk"]
         verbose_name = "API contract item"
         constraints = [
-            models.UniqueConstraint(fields=["system", "topic"], name="one_contract_item_per_topic"),
+            models.UniqueConstraint(
+                fields=["system", "topic"],
+                name="one_contract_item_per_topic",
+                violation_error_message="This system already has an answer for this topic.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -78,7 +86,11 @@ class AuditItem(BlueprintItem):
         ordering = ["topic", "pk"]
         verbose_name = "audit record item"
         constraints = [
-            models.UniqueConstraint(fields=["project", "topic"], name="one_audit_item_per_topic"),
+            models.UniqueConstraint(
+                fields=["project", "topic"],
+                name="one_audit_item_per_topic",
+                violation_error_message="This audit record topic already has an answer.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -118,7 +118,11 @@ class EntityCopy(BlueprintItem):
         verbose_name = "copy in another system"
         verbose_name_plural = "copies in other systems"
         constraints = [
-            models.UniqueConstraint(fields=["entity", "system"], name="one_copy_per_system"),
+            models.UniqueConstraint(
+                fields=["entity", "system"],
+                name="one_copy_per_system",
+                violation_error_message="This entity already has a copy in this system.",
+            ),
         ]
 
     def __str__(self) -> str:

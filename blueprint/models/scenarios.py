@@ -111,7 +111,11 @@ class CategoryNotApplicable(BlueprintItem):
         verbose_name = "category marked not applicable"
         verbose_name_plural = "categories marked not applicable"
         constraints = [
-            models.UniqueConstraint(fields=["project", "category"], name="one_na_per_category"),
+            models.UniqueConstraint(
+                fields=["project", "category"],
+                name="one_na_per_category",
+                violation_error_message="This category is already marked not applicable.",
+            ),
         ]
 
     def __str__(self) -> str:

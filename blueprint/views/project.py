@@ -75,14 +75,9 @@ def project_new(request: HtmxHttpRequest) -> HttpResponse:
                 form.add_error("blueprint_file", FILE_UNREADABLE.format(error=exc))
                 return render(request, "blueprint/project_form.html", {"form": form}, status=422)
             project = report.project
-            note = ""
-            if report.skipped_members:
-                note = (
-                    " The file also names "
-                    + ", ".join(report.skipped_members)
-                    + "; add them under People if they should join."
-                )
-            messages.success(request, f"Project “{project.name}” created from the blueprint.{note}")
+            messages.success(request, f"Project “{project.name}” created from the blueprint.")
+            if report.summary():
+                messages.warning(request, report.summary())
         return redirect("blueprint:project_detail", pk=project.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "blueprint/project_form.html", {"form": form}, status=status)

@@ -159,7 +159,10 @@ def test_import_refuses_a_dangling_reference() -> None:
         "systems": [{"id": "crm", "name": "CRM"}],
         "entities": [{"id": "e", "name": "Deal", "home_system_id": "nope"}],
     }
-    with pytest.raises(DocumentFormatError, match="home_system_id 'nope' is not in systems"):
+    with pytest.raises(
+        DocumentFormatError,
+        match="Entity “Deal”: the home system “nope” is not a system of this project",
+    ):
         document_from_json(json.dumps(data))
 
 
@@ -179,16 +182,16 @@ def test_import_refuses_an_unknown_choice_and_saves_nothing() -> None:
     [
         ("not json", "Not valid JSON"),
         ("[]", "not a blueprint document"),
-        ('{"project": {"name": "P"}, "systems": {}}', "systems: expected a list"),
+        ('{"project": {"name": "P"}, "systems": {}}', "“systems” must be a list"),
         ('{"project": {"name": "P"}, "systems": [{"id": 1}]}', "missing field “name”"),
         (
             '{"project": {"name": "P"}, "systems": [{"id": 1, "name": "A", "x": 1}]}',
-            "unknown field",
+            "System “A”: unknown field “x”; its fields are id, name",
         ),
         (
             '{"project": {"name": "P"}, "systems": '
             '[{"id": 1, "name": "A"}, {"id": 1, "name": "B"}]}',
-            "used twice",
+            "System “B”: its id 1 is already used by another system of the file",
         ),
     ],
 )

@@ -3,6 +3,7 @@ rule's message on every way in that can carry it: a form, the JSON import, the s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -11,8 +12,13 @@ from django.db import IntegrityError, transaction
 
 from blueprint import rules
 from blueprint.document import (
+    CopyDoc,
     Document,
+    DocumentFormatError,
+    EntityDoc,
     MappingDoc,
+    MemberDoc,
+    NotApplicableDoc,
     PhaseDoc,
     ProjectDoc,
     ReportDoc,
@@ -24,9 +30,11 @@ from blueprint.forms.field_mappings import FieldMappingForm
 from blueprint.forms.project import SystemForm
 from blueprint.interchange.json import project_import
 from blueprint.interchange.sheet import sheet_parse, sheet_validate
-from blueprint.models import FieldMapping, Project, System
+from blueprint.models import EntityCopy, FieldMapping, Project, System
 from tests import factories as f
 from tests.blueprint.test_sheet import csv_bytes, row
+
+COPY_TWICE = "This entity already has a copy in this system."
 
 
 def problems(doc: Document) -> list[str]:
@@ -170,3 +178,114 @@ def test_an_import_with_problems_saves_nothing(facilitator: object) -> None:
     assert "already has a system called “CRM”" in str(raised.value)
     assert Project.objects.count() == before
     assert json.dumps(getattr(raised.value, "messages", []))
+
+
+# --- references, lists and the model's own unique constraints --------------------------
+
+
+def test_a_reference_outside_the_project_names_the_item_and_the_field() -> None:
+    raw = {
+        "project": {"name": "Bank"},
+        "systems": [{"id": "crm", "name": "CRM"}],
+        "entities": [{"id": "inv", "name": "Invoice", "identifier_issuer_id": "hubspot-marketing"}],
+    }
+    with pytest.raises(DocumentFormatError) as raised:
+        document_from_dict(raw)
+    assert raised.value.messages == [
+        "Entity “Invoice”: the system that issues identifiers “hubspot-marketing” is not a "
+        "system of this project."
+    ]
+
+
+def test_every_dangling_reference_is_reported_not_only_the_first() -> None:
+    raw = {
+        "project": {"name": "Bank"},
+        "systems": [{"id": 1, "name": "CRM"}],
+        "entities": [{"id": 1, "name": "Client", "home_system_id": 9}],
+        "scenarios": [{"id": 1, "category": "creation", "title": "New", "system_ids": [1, 7]}],
+    }
+    with pytest.raises(DocumentFormatError) as raised:
+        document_from_dict(raw)
+    assert [m.split(":")[0] for m in raised.value.messages] == [
+        "Entity “Client”",
+        "Scenario “New”",
+    ]
+
+
+def test_a_misspelt_field_names_the_item_and_the_fields_it_has() -> None:
+    with pytest.raises(DocumentFormatError) as raised:
+        document_from_dict({"project": {"name": "E"}, "systems": [{"id": 1, "nmae": "CRM"}]})
+    assert str(raised.value).startswith("System number 1 in “systems”: unknown field “nmae”")
+    assert "its fields are id, name," in str(raised.value)
+
+
+def test_a_system_listed_twice_in_one_list_is_refused() -> None:
+    doc = two_systems(scenarios=(ScenarioDoc(1, "creation", "New client", system_ids=(1, 1)),))
+    assert problems(doc) == ["Scenario “New client”: “CRM” is listed twice in systems involved."]
+
+
+def test_two_copies_of_an_entity_in_one_system_use_the_constraint_message(
+    project: Project,
+) -> None:
+    doc = two_systems(
+        entities=(EntityDoc(1, "Client", home_system_id=1),),
+        copies=(CopyDoc(1, 1, 2, "reads it"), CopyDoc(2, 1, 2, "again")),
+    )
+    [message] = problems(doc)
+    assert message == "Copy “Client in Core banking”: " + COPY_TWICE
+    # The model says the same to the admin.
+    entity = f.EntityFactory(project=project)
+    system = f.SystemFactory(project=project)
+    EntityCopy.objects.create(project=project, entity=entity, system=system, reason="reads it")
+    with pytest.raises(ValidationError) as raised:
+        EntityCopy(
+            project=project, entity=entity, system=system, reason="again"
+        ).validate_constraints()
+    assert raised.value.messages == [COPY_TWICE]
+
+
+def test_one_category_marked_not_applicable_twice_is_refused() -> None:
+    doc = two_systems(
+        not_applicable=(
+            NotApplicableDoc(1, "updates", "nothing changes"),
+            NotApplicableDoc(2, "updates", "still nothing"),
+        )
+    )
+    [message] = problems(doc)
+    assert message.endswith("This category is already marked not applicable.")
+
+
+# --- the people of a file ---------------------------------------------------------------
+
+
+def test_a_role_that_does_not_exist_is_refused() -> None:
+    doc = two_systems()
+    doc = dataclasses.replace(doc, members=(MemberDoc("a@x.org", "Ann", "", "boss"),))
+    [message] = problems(doc)
+    assert message.startswith("Member “Ann”: “boss” is not one of the allowed values for role")
+
+
+def test_two_holders_of_a_sign_off_role_are_refused_but_two_viewers_are_fine() -> None:
+    doc = dataclasses.replace(
+        two_systems(),
+        members=(
+            MemberDoc("a@x.org", "Ann", "", "process_owner"),
+            MemberDoc("b@x.org", "Ben", "", "process_owner"),
+            MemberDoc("c@x.org", "Cat", "", "viewer"),
+            MemberDoc("d@x.org", "Dan", "", "viewer"),
+        ),
+    )
+    assert problems(doc) == [
+        "Member “Ben”: Process owner is already held by Ann: a sign-off role has one holder."
+    ]
+
+
+def test_one_person_named_twice_is_refused() -> None:
+    doc = dataclasses.replace(
+        two_systems(),
+        members=(
+            MemberDoc("a@x.org", "Ann", "", "viewer"),
+            MemberDoc("A@X.org", "Ann again", "", "contributor"),
+        ),
+    )
+    assert problems(doc) == ["Member “Ann again”: “a@x.org” is named twice."]

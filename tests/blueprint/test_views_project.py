@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
@@ -350,12 +351,12 @@ class TestHostileImports:
                 b'{"project": {"name": "E"}, "systems": [{"id": 1, "name": "A"}], '
                 b'"scenarios": [{"id": 1, "category": "creation", "title": "T", '
                 b'"system_ids": [1, 1]}]}',
-                "contradicts itself",
+                "Scenario “T”: “A” is listed twice in systems involved.",
             ),
             (
                 b'{"project": {"name": "E"}, "phases": [{"id": 1, "phase": "read_only"}, '
                 b'{"id": 2, "phase": "read_only"}]}',
-                "contradicts itself",
+                "This delivery phase is already in the plan.",
             ),
             (
                 b'{"project": {"name": "E"}, "scenarios": [{"id": 1, "category": "journey", '
@@ -375,19 +376,43 @@ class TestHostileImports:
         assert message in response.content.decode()
         assert not Project.objects.filter(name="E").exists()
 
-    def test_an_import_does_not_enrol_other_people(
+    def test_an_import_keeps_the_people_who_have_an_account_and_names_vacant_roles(
         self, alice: Client, facilitator: User, outsider: User
     ) -> None:
         raw = (
-            b'{"project": {"name": "E"}, "members": [{"email": "charlie@example.com", '
-            b'"display_name": "Charlie", "job_title": "", "role": "business_leader"}]}'
+            b'{"project": {"name": "E"}, "members": ['
+            b'{"email": "Charlie@Example.com", "display_name": "Charlie", "job_title": "", '
+            b'"role": "business_leader"}, '
+            b'{"email": "nobody@example.com", "display_name": "Nadia", "job_title": "", '
+            b'"role": "systems_owner"}]}'
         )
         response = self.post(alice, raw)
         assert response.status_code == 302
         project = Project.objects.get(name="E")
-        assert list(project.memberships.values_list("user__email", flat=True)) == [
-            facilitator.email
+        assert dict(project.memberships.values_list("user__email", "role")) == {
+            facilitator.email: Role.FACILITATOR,
+            outsider.email: Role.BUSINESS_LEADER,
+        }
+        [_created, warning] = [str(m) for m in get_messages(response.wsgi_request)]
+        assert "Nadia: no account with nobody@example.com" in warning
+        assert "Vacant, invite someone under People: Systems owner." in warning
+
+    def test_two_holders_of_one_sign_off_role_are_refused(
+        self, alice: Client, facilitator: User
+    ) -> None:
+        raw = (
+            b'{"project": {"name": "E"}, "members": ['
+            b'{"email": "a@example.com", "display_name": "Ann", "job_title": "", '
+            b'"role": "business_leader"}, '
+            b'{"email": "b@example.com", "display_name": "Ben", "job_title": "", '
+            b'"role": "business_leader"}]}'
+        )
+        response = self.post(alice, raw)
+        assert response.status_code == 422
+        assert response.context["form"].errors["blueprint_file"] == [
+            "Member “Ben”: Business leader is already held by Ann: a sign-off role has one holder."
         ]
+        assert not Project.objects.filter(name="E").exists()
 
 
 def test_a_frozen_project_offers_no_people_or_details_controls(

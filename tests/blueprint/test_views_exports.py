@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,21 +18,13 @@ from tests.factories import (
     FieldMappingFactory,
     SystemFactory,
 )
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
 def url(name: str, project: Project, *args: object) -> str:
     return reverse(f"blueprint:{name}", args=[project.pk, *args])
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "view.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return " ".join(out.split())
 
 
 @pytest.fixture(autouse=True)
@@ -77,7 +68,7 @@ class TestProjectPdf:
             'attachment; filename="lead-to-cash-v1-draft.pdf"'
         )
         assert response.content.startswith(b"%PDF")
-        text = pdf_text(response.content, tmp_path)
+        text = pdf_text(response.content)
         assert "Salesforce" in text and "DRAFT, not signed off" in text
 
     def test_awaiting_sign_off_shows_the_approvals_so_far(
@@ -98,7 +89,7 @@ class TestProjectPdf:
             password=PASSWORD,
             seen_hash=project.review_hash,
         )
-        text = pdf_text(alice.get(url("project_pdf", project)).content, tmp_path)
+        text = pdf_text(alice.get(url("project_pdf", project)).content)
         assert "Awaiting sign-off" in text and "DRAFT, not signed off" in text
         assert "Bianca" in text and "the same as the snapshot's" in text
         assert "Not approved" in text  # the process owner has not approved yet
@@ -145,7 +136,7 @@ class TestVersionPdf:
         assert response["Content-Disposition"] == (
             'attachment; filename="lead-to-cash-v1-signed.pdf"'
         )
-        text = pdf_text(response.content, tmp_path)
+        text = pdf_text(response.content)
         assert signed_version.sha256 in text and "Bianca" in text and "DRAFT" not in text
 
     def test_the_stored_pdf_is_served_unchanged_after_edits(

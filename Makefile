@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format bench demo migrate e2e
+.PHONY: install run test test-fast lint format bench demo migrate e2e browser coverage
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,26 @@ demo: migrate
 run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+# The browser tests need a Chromium: the system's, else one Playwright installs. Where
+# neither can be had, the tests are skipped and the run says so in its last lines.
+browser: install
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the browser tests (apt-get install chromium)..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends chromium) >/dev/null 2>&1 || \
+			echo "apt-get could not install Chromium."; \
+	fi; \
+	if [ ! -x /usr/bin/chromium ] && [ -z "$$BLUEPRINT_CHROMIUM" ]; then \
+		timeout 300 $(VENV)/bin/playwright install chromium >/dev/null 2>&1 || \
+			echo "Playwright could not download Chromium either."; \
+	fi
+
+test: install browser
 	$(PY) -m pytest
+
+coverage: install browser
+	$(PY) -m coverage run -m pytest
+	$(PY) -m coverage report
 
 test-fast: install
 	$(PY) -m pytest -m "not e2e"

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from pathlib import Path
 
 import pytest
@@ -1074,7 +1073,7 @@ def test_findings_link_to_the_page_where_each_is_fixed(project: Project) -> None
 
 
 @pytest.mark.django_db
-def test_a_large_blueprint_is_checked_in_20_queries_well_under_a_second(
+def test_a_large_blueprint_is_checked_in_20_queries_whatever_its_size(
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     owner = f.UserFactory()
@@ -1083,21 +1082,15 @@ def test_a_large_blueprint_is_checked_in_20_queries_well_under_a_second(
     large_blueprint_create(project=large)
     with CaptureQueriesContext(connection) as few:
         readiness_for_project(small)
-    started = time.perf_counter()
+    # How long it takes is measured by `make bench`, not asserted here.
     with django_assert_max_num_queries(20) as many:
         readiness = readiness_for_project(large)
-    elapsed = time.perf_counter() - started
-    print(
-        f"\nreadiness of 1,000 mappings: {elapsed * 1000:.0f} ms, {len(many)} queries, "
-        f"{len(readiness.findings)} findings"
-    )
     assert len(few) == len(many)
-    assert elapsed < 1.0
     mapping = readiness.for_artifact("mapping")
     assert mapping.total > 1000 * 3
 
 
-def test_evaluating_a_large_document_takes_a_few_milliseconds(doc: Document) -> None:
+def test_a_large_correct_document_has_no_findings(doc: Document) -> None:
     # Pure evaluation, no database: the same blueprint repeated many times over.
     mappings = tuple(
         MappingDoc(
@@ -1113,8 +1106,6 @@ def test_evaluating_a_large_document_takes_a_few_milliseconds(doc: Document) -> 
         for i in range(5000)
     )
     big = adding(doc, "mappings", *mappings)
-    started = time.perf_counter()
     readiness = readiness_evaluate(big)
-    elapsed = time.perf_counter() - started
-    print(f"\nevaluating 5,000 mappings: {elapsed * 1000:.0f} ms")
-    assert readiness.findings == () and elapsed < 0.5
+    assert readiness.findings == ()
+    assert readiness.for_artifact("mapping").total > 5000

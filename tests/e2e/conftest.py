@@ -1,11 +1,15 @@
 """Real-browser tests: Playwright's sync API driving the system Chromium.
 
 The tests run against pytest-django's ``live_server``; mark them ``@pytest.mark.e2e``
-(``make e2e`` runs only those). Without ``/usr/bin/chromium`` they are skipped.
+(``make e2e`` runs only those). The browser is the system's Chromium, or the one
+``playwright install chromium`` put in Playwright's cache (``make test`` tries to provide
+one of them); only where there is neither are the tests skipped, and the run says so in
+one line at its end.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -17,7 +21,13 @@ import pytest
 # refuse ORM calls made from the test body ("You cannot call this from an async context").
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
+SYSTEM_CHROMIUMS = (Path("/usr/bin/chromium"), Path("/usr/bin/chromium-browser"))
+NO_BROWSER = (
+    "No Chromium here: the browser tests were skipped. Install one with "
+    "`apt-get install chromium` or `.venv/bin/playwright install chromium`."
+)
+# Set when the browser fixture found none, for the summary line at the end of the run.
+missing_browser: list[str] = []
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -31,15 +41,32 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 
 
+def chromium_path(playwright: object) -> Path | None:
+    """The browser to drive: $BLUEPRINT_CHROMIUM, the system's, or Playwright's own."""
+    wanted = os.environ.get("BLUEPRINT_CHROMIUM")
+    candidates = [Path(wanted)] if wanted else []
+    candidates += SYSTEM_CHROMIUMS
+    with contextlib.suppress(Exception):  # Playwright has no browser of its own
+        candidates.append(Path(playwright.chromium.executable_path))  # type: ignore[attr-defined]
+    return next((c for c in candidates if c.is_file() and os.access(c, os.X_OK)), None)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if missing_browser:
+        terminalreporter.write_line(missing_browser[0], yellow=True, bold=True)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); skipping e2e tests")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
+        chromium = chromium_path(playwright)
+        if chromium is None:
+            missing_browser.append(NO_BROWSER)
+            pytest.skip(NO_BROWSER)
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
         )
         try:
             yield browser

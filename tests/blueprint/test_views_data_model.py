@@ -168,13 +168,6 @@ class TestPage:
         assert "Identifier" in body and "Negative" in body and "Synchronised" in body
         assert ">not_synchronised<" not in body
 
-    def test_an_outsider_gets_404(self, charlie: Client, project: Project) -> None:
-        assert charlie.get(page_url(project)).status_code == 404
-
-    def test_anonymous_is_sent_to_login(self, client: Client, project: Project) -> None:
-        response = client.get(page_url(project))
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-
     def test_it_refuses_post(self, alice: Client, project: Project) -> None:
         assert alice.post(page_url(project)).status_code == 405
 
@@ -1055,24 +1048,6 @@ class TestAccessForEveryKind:
         body = response.content.decode()
         assert response.status_code == 200
         assert f'id="{kind}-{item.pk}"' in body and "/items/" not in body
-
-    def test_an_outsider_gets_404(self, charlie: Client, project: Project, kind: str) -> None:
-        item, data = KINDS[kind](project)
-        model = type(item)
-        count = model._default_manager.count()
-        assert charlie.get(url("item_hx_row", project, kind, item.pk), **HX).status_code == 404
-        assert charlie.post(url("item_create", project, kind), data, **HX).status_code == 404
-        response = charlie.post(url("item_update", project, kind, item.pk), data, **HX)
-        assert response.status_code == 404
-        assert charlie.post(url("item_delete", project, kind, item.pk), **HX).status_code == 404
-        assert model._default_manager.count() == count
-        _unchanged(item)
-
-    def test_anonymous_is_sent_to_login(self, client: Client, project: Project, kind: str) -> None:
-        item, data = KINDS[kind](project)
-        response = client.post(url("item_update", project, kind, item.pk), data)
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-        _unchanged(item)
 
     def test_a_contributor_can_edit(self, bob: Client, project: Project, kind: str) -> None:
         item, data = KINDS[kind](project)

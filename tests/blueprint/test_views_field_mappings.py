@@ -165,13 +165,6 @@ class TestPage:
         body = alice.get(page_url(project)).content.decode()
         assert "Add mapping" not in body and url("item_update", project, mapping.pk) not in body
 
-    def test_an_outsider_gets_404(self, charlie: Client, project: Project) -> None:
-        assert charlie.get(page_url(project)).status_code == 404
-
-    def test_anonymous_is_sent_to_login(self, client: Client, project: Project) -> None:
-        response = client.get(page_url(project))
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-
     def test_it_refuses_post(self, alice: Client, project: Project) -> None:
         assert alice.post(page_url(project)).status_code == 405
 
@@ -545,19 +538,6 @@ class TestCreate:
         assert vera.post(url("item_create", project), valid(crm, erp), **HX).status_code == 403
         assert not FieldMapping.objects.exists()
 
-    def test_an_outsider_gets_404(
-        self, charlie: Client, project: Project, crm: System, erp: System
-    ) -> None:
-        assert charlie.post(url("item_create", project), valid(crm, erp)).status_code == 404
-        assert not FieldMapping.objects.exists()
-
-    def test_anonymous_is_sent_to_login(
-        self, client: Client, project: Project, crm: System, erp: System
-    ) -> None:
-        response = client.post(url("item_create", project), valid(crm, erp))
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-        assert not FieldMapping.objects.exists()
-
 
 class TestUpdate:
     @pytest.fixture
@@ -655,14 +635,6 @@ class TestUpdate:
         assert vera.get(url("item_update", project, mapping.pk), **HX).status_code == 403
         data = valid(crm, erp, source_field="Changed", revision=mapping.revision)
         assert vera.post(url("item_update", project, mapping.pk), data, **HX).status_code == 403
-        mapping.refresh_from_db()
-        assert mapping.source_field == "Lead_Status__c"
-
-    def test_an_outsider_gets_404(
-        self, charlie: Client, project: Project, mapping: FieldMapping, crm: System, erp: System
-    ) -> None:
-        data = valid(crm, erp, source_field="Changed", revision=mapping.revision)
-        assert charlie.post(url("item_update", project, mapping.pk), data).status_code == 404
         mapping.refresh_from_db()
         assert mapping.source_field == "Lead_Status__c"
 

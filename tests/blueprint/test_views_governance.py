@@ -126,10 +126,6 @@ class TestOwnership:
         assert vera.post(url("item_create", project, "ownership"), OWNER, **HX).status_code == 403
         assert not OwnershipRule.objects.exists()
 
-    def test_an_outsider_gets_404(self, charlie: Client, project: Project) -> None:
-        assert charlie.post(url("item_create", project, "ownership"), OWNER).status_code == 404
-        assert not OwnershipRule.objects.exists()
-
     def test_delete(self, alice: Client, project: Project) -> None:
         rule = OwnershipRuleFactory(project=project, owner_name="Priya Raman", owner_role="")
         response = alice.get(url("item_delete", project, "ownership", rule.pk), **HX)
@@ -220,14 +216,6 @@ class TestExceptionRules:
         response = vera.post(url("item_update", project, "exception", rule.pk), data, **HX)
         assert response.status_code == 403
         assert ExceptionRule.objects.get().situation == "unmatched"
-
-    def test_an_outsider_gets_404(self, charlie: Client, project: Project) -> None:
-        rule = ExceptionRuleFactory(project=project)
-        assert (
-            charlie.get(url("item_update", project, "exception", rule.pk), **HX).status_code == 404
-        )
-        assert charlie.post(url("item_create", project, "exception"), EXCEPTION).status_code == 404
-        assert ExceptionRule.objects.count() == 1
 
     def test_delete(self, alice: Client, project: Project) -> None:
         rule = ExceptionRuleFactory(project=project)
@@ -344,12 +332,6 @@ class TestGuardrails:
         )
         assert Guardrail.objects.filter(pk=guardrail.pk).exists()
 
-    def test_an_outsider_gets_404(self, charlie: Client, project: Project) -> None:
-        guardrail = GuardrailFactory(project=project)
-        response = charlie.post(url("item_delete", project, "guardrail", guardrail.pk), **HX)
-        assert response.status_code == 404
-        assert Guardrail.objects.filter(pk=guardrail.pk).exists()
-
     def test_delete(self, alice: Client, project: Project) -> None:
         guardrail = GuardrailFactory(project=project)
         response = alice.get(url("item_delete", project, "guardrail", guardrail.pk), **HX)
@@ -415,13 +397,6 @@ class TestPage:
         headers = {**HX, "HTTP_HX_TARGET": "exception-gaps"}
         body = alice.get(page(project), **headers).content.decode()
         assert body.lstrip().startswith('<div id="exception-gaps"')
-
-    def test_an_outsider_gets_404(self, charlie: Client, project: Project) -> None:
-        assert charlie.get(page(project)).status_code == 404
-
-    def test_anonymous_is_sent_to_login(self, client: Client, project: Project) -> None:
-        response = client.get(page(project))
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
     def test_it_refuses_post(self, alice: Client, project: Project) -> None:
         assert alice.post(page(project)).status_code == 405

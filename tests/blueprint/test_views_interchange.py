@@ -208,23 +208,11 @@ def test_an_empty_sheet_exports_just_the_header(alice: Client, project: Project)
     assert list(csv.reader(io.StringIO(content))) == [list(HEADERS)]
 
 
-@pytest.mark.parametrize("url", [csv_url, xlsx_url, import_url])
-def test_an_outsider_gets_404(charlie: Client, project: Project, url: Url) -> None:
-    assert charlie.get(url(project)).status_code == 404
-
-
 def test_an_outsider_cannot_import(
     charlie: Client, project: Project, parts: dict[str, object]
 ) -> None:
     assert post(charlie, project, csv_file(good())).status_code == 404
     assert not FieldMapping.objects.exists()
-
-
-@pytest.mark.parametrize("url", [csv_url, xlsx_url, import_url])
-def test_anonymous_is_sent_to_log_in(client: Client, project: Project, url: Url) -> None:
-    response = client.get(url(project))
-    assert response.status_code == 302
-    assert "/login" in response["Location"]
 
 
 @pytest.mark.parametrize("url", [csv_url, xlsx_url])

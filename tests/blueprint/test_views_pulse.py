@@ -4,9 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
 from blueprint.models import Presence, Project
-from tests.conftest import client_for
 from tests.factories import SystemFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,16 +78,6 @@ def test_the_first_beat_only_learns_where_the_log_is(
 
 def test_viewers_are_present_too(vera: Client, project: Project) -> None:
     assert pulse(vera, project)["people"][0]["name"] == "Vera"
-
-
-def test_outsider_anonymous_and_method(
-    charlie: Client, client: Client, alice: Client, project: Project, facilitator: User
-) -> None:
-    url = reverse("blueprint:project_pulse", args=[project.pk])
-    assert charlie.post(url).status_code == 404
-    assert client.post(url).status_code == 302
-    assert alice.get(url).status_code == 405
-    assert client_for(facilitator).post(url).status_code == 200
 
 
 def test_every_project_page_carries_the_heartbeat(alice: Client, project: Project) -> None:

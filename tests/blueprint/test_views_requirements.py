@@ -113,10 +113,6 @@ class TestReports:
         assert vera.post(url("item_create", project, "report"), REPORT, **HX).status_code == 403
         assert not Report.objects.exists()
 
-    def test_an_outsider_gets_404(self, charlie: Client, project: Project) -> None:
-        assert charlie.post(url("item_create", project, "report"), REPORT).status_code == 404
-        assert not Report.objects.exists()
-
     def test_delete_lists_the_dimensions(self, alice: Client, project: Project) -> None:
         report = ReportFactory(project=project, name="Pipeline")
         ReportDimensionFactory(report=report, name="Region")
@@ -215,12 +211,6 @@ class TestDimensions:
         data = {"report": report.pk, "name": "Region"}
         assert vera.post(url("item_create", project, "dimension"), data, **HX).status_code == 403
         assert not ReportDimension.objects.exists()
-
-    def test_an_outsider_gets_404(self, charlie: Client, project: Project, report: Report) -> None:
-        dimension = ReportDimensionFactory(report=report)
-        response = charlie.post(url("item_delete", project, "dimension", dimension.pk), **HX)
-        assert response.status_code == 404
-        assert ReportDimension.objects.filter(pk=dimension.pk).exists()
 
     def test_delete(self, alice: Client, project: Project, report: Report) -> None:
         dimension = ReportDimensionFactory(report=report, name="Region")
@@ -325,14 +315,6 @@ class TestAutomations:
         automation.refresh_from_db()
         assert automation.name == "Onboarding task"
 
-    def test_an_outsider_gets_404(self, charlie: Client, project: Project) -> None:
-        automation = AutomationFactory(project=project)
-        assert (
-            charlie.get(url("item_update", project, "automation", automation.pk)).status_code == 404
-        )
-        assert charlie.post(url("item_create", project, "automation"), {}).status_code == 404
-        assert Automation.objects.count() == 1
-
     def test_delete(self, alice: Client, project: Project) -> None:
         automation = AutomationFactory(project=project, name="Onboarding task")
         response = alice.get(url("item_delete", project, "automation", automation.pk), **HX)
@@ -373,13 +355,6 @@ class TestPage:
     def test_empty_sections_say_what_belongs_there(self, alice: Client, project: Project) -> None:
         body = alice.get(page(project)).content.decode()
         assert "No reports yet" in body and "No automations yet" in body
-
-    def test_an_outsider_gets_404(self, charlie: Client, project: Project) -> None:
-        assert charlie.get(page(project)).status_code == 404
-
-    def test_anonymous_is_sent_to_login(self, client: Client, project: Project) -> None:
-        response = client.get(page(project))
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
     def test_it_refuses_post(self, alice: Client, project: Project) -> None:
         assert alice.post(page(project)).status_code == 405

@@ -270,3 +270,28 @@ class TestRaces:
         )
         assert response.status_code == 422
         assert "Choose from this project" in response.content.decode()
+
+
+def test_a_protected_delete_is_refused_with_the_blockers_named_and_nothing_deleted(
+    alice: Client, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db.models import ProtectedError
+
+    from blueprint.models import ActivityEntry
+
+    system = SystemFactory(project=project, name="Legacy ERP")
+    blocker = SystemFactory(project=project, name="Signed approval")
+
+    def protected(self: System, *args: object, **kwargs: object) -> None:
+        raise ProtectedError("protected", {blocker})
+
+    monkeypatch.setattr(System, "delete", protected)
+    entries = ActivityEntry.objects.count()
+    response = alice.post(url("item_delete", project, system.pk), **HX)
+    assert response.status_code == 422
+    assert (
+        "This item cannot be deleted while other items depend on it: Signed approval."
+        in response.content.decode()
+    )
+    assert System.objects.filter(pk=system.pk).exists()
+    assert ActivityEntry.objects.count() == entries

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from blueprint.document import Document, Key
@@ -70,16 +71,17 @@ NON_ANSWERS = frozenset(
     }
 )
 _NON_ANSWER_EDGES = " \t\r\n.,;:!-–—_*()[]\"'“”‘’"
+_FILLER = "?!.-–—_ *x"
+# Longer than this (with its punctuation) and a box says more than a placeholder does.
+_LONGEST_NON_ANSWER = 2 * max(map(len, NON_ANSWERS)) + 8
 
 
 def non_answer(text: str | None) -> bool:
     """True for an empty box or one that only says "n/a", "tbd", "see above", "?"..."""
     cleaned = (text or "").strip().casefold()
-    if not cleaned:
-        return True
-    if set(cleaned) <= set("?!.-–—_ *x"):
-        return True  # "???", "...", "--", "x x x"
-    return cleaned.strip(_NON_ANSWER_EDGES) in NON_ANSWERS
+    if not cleaned.strip(_FILLER):
+        return True  # empty, or only "???", "...", "--", "x x x"
+    return len(cleaned) <= _LONGEST_NON_ANSWER and cleaned.strip(_NON_ANSWER_EDGES) in NON_ANSWERS
 
 
 # Every "is it answered?" check goes through here, so a placeholder never passes for
@@ -102,6 +104,11 @@ def is_acronym(text: str) -> bool:
     return 2 <= len(letters) <= 5
 
 
+# A finding's message, or a function that writes it: most checks pass, so the message
+# of one that is evaluated thousands of times is only written when it fails.
+Message = str | Callable[[], str]
+
+
 class _Run:
     """Collects findings and counts evaluations while the checks run."""
 
@@ -116,16 +123,17 @@ class _Run:
         ok: bool,
         section: str,
         item_id: Key | None,
-        message: str,
+        message: Message,
         *,
         subject: Key | None = None,
     ) -> bool:
         self.evaluated[check] += 1
         if not ok:
             info = CHECKS[check]
+            text = message if isinstance(message, str) else message()
             self.findings.append(
                 Finding(
-                    check, info.artifact, info.severity, message, section, item_id, subject=subject
+                    check, info.artifact, info.severity, text, section, item_id, subject=subject
                 )
             )
         return ok

@@ -16,7 +16,7 @@ from typing import Any
 
 from blueprint.document import Document, Key
 from blueprint.models import Automation, Category, FieldMapping, Guardrail
-from blueprint.readiness.base import _q, _Run
+from blueprint.readiness.base import Message, _q, _Run
 
 
 def holders(doc: Document) -> dict[Key, set[Key]]:
@@ -128,7 +128,11 @@ def _where_data_lives(run: _Run) -> None:
     held = holders(doc)
 
     def must_hold(
-        section: str, item_id: Key, entity_id: Key | None, systems: Iterable[Key | None], how: str
+        section: str,
+        item_id: Key,
+        entity_id: Key | None,
+        systems: Iterable[Key | None],
+        how: Message,
     ) -> None:
         """`how` leads up to the systems: "The outcome “Won” is recorded in"."""
         entity = doc.get("entities", entity_id)
@@ -141,9 +145,11 @@ def _where_data_lives(run: _Run) -> None:
             not strangers,
             section,
             item_id,
-            f"{how} {_names(run, strangers)}, which "
-            f"{'holds' if len(strangers) == 1 else 'hold'} no {_q(entity.name)}: make it the "
-            "home system or add a copy there, with its reason",
+            lambda: (
+                f"{how if isinstance(how, str) else how()} {_names(run, strangers)}, which "
+                f"{'holds' if len(strangers) == 1 else 'hold'} no {_q(entity.name)}: make it the "
+                "home system or add a copy there, with its reason"
+            ),
         )
 
     for entity in doc.entities:
@@ -163,34 +169,36 @@ def _where_data_lives(run: _Run) -> None:
             f"The identifiers of {name} must be accepted by",
         )
     for attribute in doc.attributes:
-        label = run.attribute(attribute.id)
         must_hold(
             "attributes",
             attribute.id,
             attribute.entity_id,
             [attribute.source_of_truth_id],
-            f"The source of truth of {label} is",
+            lambda: f"The source of truth of {run.attribute(attribute.id)} is",
         )
         must_hold(
             "attributes",
             attribute.id,
             attribute.entity_id,
             attribute.display_system_ids,
-            f"{label} is displayed in",
+            lambda: f"{run.attribute(attribute.id)} is displayed in",
         )
         must_hold(
             "attributes",
             attribute.id,
             attribute.entity_id,
             [s for s in attribute.update_system_ids if s != attribute.source_of_truth_id],
-            f"{label} may be updated in",
+            lambda: f"{run.attribute(attribute.id)} may be updated in",
         )
     for rel in doc.relationships:
-        label = _q(doc.name_of("relationships", rel.id))
         systems = [rel.maintained_in_id, *rel.synced_system_ids]
         for entity_id in dict.fromkeys((rel.from_entity_id, rel.to_entity_id)):
             must_hold(
-                "relationships", rel.id, entity_id, systems, f"The relationship {label} is kept in"
+                "relationships",
+                rel.id,
+                entity_id,
+                systems,
+                lambda: f"The relationship {_q(doc.name_of('relationships', rel.id))} is kept in",
             )
     for outcome in doc.outcomes:
         must_hold(
@@ -209,8 +217,10 @@ def _where_data_lives(run: _Run) -> None:
             mapping.id,
             attribute.entity_id,
             [mapping.source_system_id, mapping.target_system_id],
-            f"Field mapping {_q(doc.name_of('mappings', mapping.id))} carries "
-            f"{run.attribute(attribute.id)} through",
+            lambda: (
+                f"Field mapping {_q(doc.name_of('mappings', mapping.id))} carries "
+                f"{run.attribute(attribute.id)} through"
+            ),
         )
     for guard in doc.guardrails:
         attribute = doc.get("attributes", guard.attribute_id)
@@ -218,13 +228,19 @@ def _where_data_lives(run: _Run) -> None:
             continue
         if guard.kind == Guardrail.Kind.SINGLE_SYSTEM:
             systems: list[Key | None] = [guard.system_id]
-            how = f"The guardrail on {run.attribute(attribute.id)} lets it change only in"
+            how = "lets it change only in"
         elif guard.kind == Guardrail.Kind.NEVER_OVERWRITE:
             systems = list(guard.protected_system_ids)
-            how = f"The guardrail on {run.attribute(attribute.id)} protects it in"
+            how = "protects it in"
         else:
             continue
-        must_hold("guardrails", guard.id, attribute.entity_id, systems, how)
+        must_hold(
+            "guardrails",
+            guard.id,
+            attribute.entity_id,
+            systems,
+            lambda: f"The guardrail on {run.attribute(attribute.id)} {how}",
+        )
     # A system that only appears in stories, with no data of its own, is worth a question.
     holding = {s for systems in held.values() for s in systems}
     storied: dict[Key, Any] = {}
@@ -243,8 +259,10 @@ def _where_data_lives(run: _Run) -> None:
             system.id in holding,
             "systems",
             system.id,
-            f"{_q(system.name)} takes part in scenario {_q(scenario.title)} but holds no "
-            "entity of the data model: which records does it keep, or is it only a channel?",
+            lambda: (
+                f"{_q(system.name)} takes part in scenario {_q(scenario.title)} but holds no "
+                "entity of the data model: which records does it keep, or is it only a channel?"
+            ),
         )
 
 
@@ -255,7 +273,6 @@ def _flows(run: _Run) -> None:
         truth = attribute.source_of_truth_id
         if truth is None:
             continue
-        label = run.attribute(attribute.id)
         reached = flows.reached(attribute)
         # Display and update systems receive the value from its source of truth.
         wanting = [
@@ -271,17 +288,25 @@ def _flows(run: _Run) -> None:
             not unfed,
             "attributes",
             attribute.id,
-            f"{_names(run, unfed)} {'shows or updates' if len(unfed) == 1 else 'show or update'} "
-            f"{label}, but no field mapping carries it there from its source of truth "
-            f"{run.system(truth)}",
+            lambda: (
+                f"{_names(run, unfed)} "
+                f"{'shows or updates' if len(unfed) == 1 else 'show or update'} "
+                f"{run.attribute(attribute.id)}, but no field mapping carries it there from its "
+                f"source of truth {run.system(truth)}"
+            ),
         )
     for mapping in doc.mappings:
         attribute = doc.get("attributes", mapping.attribute_id)
         if attribute is None or attribute.source_of_truth_id is None:
             continue
         truth = attribute.source_of_truth_id
-        name = _q(doc.name_of("mappings", mapping.id))
-        label = run.attribute(attribute.id)
+
+        def name() -> str:
+            return _q(doc.name_of("mappings", mapping.id))
+
+        def label() -> str:
+            return run.attribute(attribute.id)
+
         if mapping.required:
             reached = flows.reached(attribute)
             run.check(
@@ -289,9 +314,11 @@ def _flows(run: _Run) -> None:
                 mapping.source_system_id in reached,
                 "mappings",
                 mapping.id,
-                f"The required field mapping {name} reads {label} from "
-                f"{run.system(mapping.source_system_id)}, which is not its source of truth "
-                f"{run.system(truth)} and is not fed from it",
+                lambda: (
+                    f"The required field mapping {name()} reads {label()} from "
+                    f"{run.system(mapping.source_system_id)}, which is not its source of truth "
+                    f"{run.system(truth)} and is not fed from it"
+                ),
             )
         # A write into the source of truth's own field changes the truth. Writing the value
         # onto another record there (an order's customer number) does not, so when the
@@ -310,9 +337,11 @@ def _flows(run: _Run) -> None:
             not strangers,
             "mappings",
             mapping.id,
-            f"Field mapping {name} writes {label} into its source of truth "
-            f"{run.system(truth)} from {_names(run, strangers)}, where updates to it are "
-            "not allowed",
+            lambda: (
+                f"Field mapping {name()} writes {label()} into its source of truth "
+                f"{run.system(truth)} from {_names(run, strangers)}, where updates to it are "
+                "not allowed"
+            ),
         )
     _journeys(run, flows)
     _automation_events(run, flows)
@@ -348,9 +377,11 @@ def _journeys(run: _Run, flows: Flows) -> None:
             not blind,
             "scenarios",
             scenario.id,
-            f"Journey {_q(scenario.title)} says {_names(run, blind)} must see the current "
-            "status, but no step happens there and no field mapping carries anything there "
-            "from the journey's systems",
+            lambda: (
+                f"Journey {_q(scenario.title)} says {_names(run, blind)} must see the current "
+                "status, but no step happens there and no field mapping carries anything there "
+                "from the journey's systems"
+            ),
         )
 
 
@@ -387,6 +418,8 @@ def _automation_events(run: _Run, flows: Flows) -> None:
             sender in knows,
             "automations",
             automation.id,
-            f"Automation {name} is sent from {run.system(sender)} on {event}, but no field "
-            f"mapping or scenario brings that event to {run.system(sender)}",
+            lambda: (
+                f"Automation {name} is sent from {run.system(sender)} on {event}, but no field "
+                f"mapping or scenario brings that event to {run.system(sender)}"
+            ),
         )

@@ -194,16 +194,19 @@ def _mappings(run: _Run) -> None:
             guards[guardrail.attribute_id].append(guardrail)
     # (system, field) written into -> {source of truth: first mapping that carries it}
     feeds: dict[tuple[Key, str], dict[Key, Any]] = defaultdict(dict)
-    fields: dict[tuple[Key, str], str] = {}
+    fields: dict[tuple[Key, str], tuple[Key, str]] = {}
     for mapping in doc.mappings:
-        name = _q(doc.name_of("mappings", mapping.id))
+
+        def name(mapping: Any = mapping) -> str:
+            return _q(doc.name_of("mappings", mapping.id))
+
         missing = [text for part, text in _MAPPING_PARTS if _blank(getattr(mapping, part))]
         run.check(
             "mapping.mapping_incomplete",
             not missing,
             "mappings",
             mapping.id,
-            f"Field mapping {name} has {', '.join(missing)}",
+            lambda: f"Field mapping {name()} has {', '.join(missing)}",
         )
         attribute = doc.get("attributes", mapping.attribute_id)
         run.check(
@@ -211,7 +214,7 @@ def _mappings(run: _Run) -> None:
             attribute is not None,
             "mappings",
             mapping.id,
-            f"Field mapping {name} does not say which attribute it carries",
+            lambda: f"Field mapping {name()} does not say which attribute it carries",
         )
         if attribute is None:
             continue
@@ -220,7 +223,10 @@ def _mappings(run: _Run) -> None:
         writes = [(mapping.target_system_id, mapping.target_field)]
         if both_ways:
             writes.append((mapping.source_system_id, mapping.source_field))
-        carried = run.attribute(attribute.id)
+
+        def carried(attribute: Any = attribute) -> str:
+            return run.attribute(attribute.id)
+
         # "Never overwrite" protects the value where it is decided (by default its source
         # of truth); keeping a read-only copy elsewhere current is what mappings are for.
         # A "never overwrite" conflict rule only fills empty fields, which the guardrail allows.
@@ -235,9 +241,11 @@ def _mappings(run: _Run) -> None:
                 not hit,
                 "mappings",
                 mapping.id,
-                f"Field mapping {name} overwrites {carried} in "
-                f"{run.system(hit[0] if hit else None)}, where the integration must never "
-                "overwrite it",
+                lambda: (
+                    f"Field mapping {name()} overwrites {carried()} in "
+                    f"{run.system(hit[0] if hit else None)}, where the integration must never "
+                    "overwrite it"
+                ),
             )
         for guard in guards[attribute.id]:
             if guard.kind == Guardrail.Kind.SINGLE_SYSTEM:
@@ -245,18 +253,20 @@ def _mappings(run: _Run) -> None:
                 # from outside it; a bidirectional mapping always does.
                 home = guard.system_id or attribute.source_of_truth_id
                 into = [s for s, _f in writes if s in (home, attribute.source_of_truth_id)]
-                how = (
-                    "is bidirectional"
-                    if both_ways
-                    else f"writes into {run.system(into[0] if into else None)}"
-                )
                 run.check(
                     "mapping.mapping_against_single_system",
                     not (both_ways or into),
                     "mappings",
                     mapping.id,
-                    f"Field mapping {name} {how}, but {carried} may change in "
-                    f"{run.system(home)} only",
+                    lambda: (
+                        f"Field mapping {name()} "
+                        + (
+                            "is bidirectional"
+                            if both_ways
+                            else f"writes into {run.system(into[0])}"
+                        )
+                        + f", but {carried()} may change in {run.system(home)} only"
+                    ),
                 )
             elif guard.kind == Guardrail.Kind.NO_CROSSING:
                 crossed = [s for s, _f in writes if s in guard.forbidden_system_ids]
@@ -265,8 +275,10 @@ def _mappings(run: _Run) -> None:
                     not crossed,
                     "mappings",
                     mapping.id,
-                    f"Field mapping {name} carries {carried} into "
-                    f"{run.system(crossed[0] if crossed else None)}, which it must not reach",
+                    lambda: (
+                        f"Field mapping {name()} carries {carried()} into "
+                        f"{run.system(crossed[0] if crossed else None)}, which it must not reach"
+                    ),
                 )
         allowed = set(attribute.display_system_ids) | set(attribute.update_system_ids)
         strangers = [s for s, _f in writes if s not in allowed]
@@ -275,16 +287,18 @@ def _mappings(run: _Run) -> None:
             not strangers,
             "mappings",
             mapping.id,
-            f"Field mapping {name} writes {carried} into "
-            f"{run.system(strangers[0] if strangers else None)}, which neither displays it nor "
-            "may update it",
+            lambda: (
+                f"Field mapping {name()} writes {carried()} into "
+                f"{run.system(strangers[0] if strangers else None)}, which neither displays it nor "
+                "may update it"
+            ),
         )
         if attribute.source_of_truth_id is not None:
             for system, written in writes:
                 if not _blank(written):
                     key = (system, written.strip().casefold())
                     feeds[key].setdefault(attribute.source_of_truth_id, mapping)
-                    fields.setdefault(key, f"{doc.name_of('systems', system)}.{written.strip()}")
+                    fields.setdefault(key, (system, written.strip()))
     for key, sources in feeds.items():
         first, *others = sources.values()
         run.check(
@@ -292,9 +306,12 @@ def _mappings(run: _Run) -> None:
             not others,
             "mappings",
             others[0].id if others else first.id,
-            f"{_q(fields[key])} is fed from different sources of truth: "
-            + ", ".join(
-                f"{run.system(truth)} via {_q(doc.name_of('mappings', m.id))}"
-                for truth, m in sources.items()
+            lambda key=key, sources=sources: (
+                f"{_q(doc.name_of('systems', fields[key][0]) + '.' + fields[key][1])} is fed "
+                "from different sources of truth: "
+                + ", ".join(
+                    f"{run.system(truth)} via {_q(doc.name_of('mappings', m.id))}"
+                    for truth, m in sources.items()
+                )
             ),
         )

@@ -483,30 +483,30 @@ def label_of(section: str, item: Any, doc: Document) -> str:
             f"{doc.name_of('entities', item.entity_id)} in {doc.name_of('systems', item.system_id)}"
         )
     if section == "contracts":
-        topic = _choice_label(section, "topic", item.topic)
+        topic = choice_label(section, "topic", item.topic)
         return f"{doc.name_of('systems', item.system_id)}: {topic}"
     if section == "ownership":
-        area = _choice_label(section, "area", item.area)
+        area = choice_label(section, "area", item.area)
         if item.system_id is not None:
             area = f"Configuration of {doc.name_of('systems', item.system_id)}"
         owner = " – ".join(p for p in (item.owner_name, item.owner_role) if p)
         return f"{area}: {owner}" if owner else area
     if section == "exceptions":
-        return item.situation_other or _choice_label(section, "situation", item.situation)
+        return item.situation_other or choice_label(section, "situation", item.situation)
     if section == "guardrails":
-        kind = _choice_label(section, "kind", item.kind)
+        kind = choice_label(section, "kind", item.kind)
         subject = doc.name_of("attributes", item.attribute_id) or item.data_description
         return f"{kind}: {subject}" if subject else kind
     if section == "not_applicable":
-        return f"{_choice_label(section, 'category', item.category)} (not applicable)"
+        return f"{choice_label(section, 'category', item.category)} (not applicable)"
     if section == "phases":
-        return _choice_label(section, "phase", item.phase)
+        return choice_label(section, "phase", item.phase)
     if section == "audit_items":
-        return _choice_label(section, "topic", item.topic)
+        return choice_label(section, "topic", item.topic)
     return str(getattr(item, "name", None) or getattr(item, "title", None) or item.id)
 
 
-def _choice_label(section: str, field_name: str, value: str) -> str:
+def choice_label(section: str, field_name: str, value: str) -> str:
     model_field = SECTION_BY_NAME[section].model._meta.get_field(field_name)
     return str(dict(model_field.flatchoices).get(value, value))
 

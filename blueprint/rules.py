@@ -11,15 +11,33 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
-from blueprint.document import SECTION_NOUNS, SECTIONS, Document, Key, Section, label_of
+from blueprint.document import (
+    SECTION_BY_NAME,
+    SECTION_NOUNS,
+    SECTIONS,
+    Document,
+    Key,
+    Section,
+    choice_label,
+    label_of,
+)
 
 SYSTEM_NAME_TAKEN = "This project already has a system called “{name}”."
 ENTITY_NAME_TAKEN = "This project already has an entity called “{name}”."
 ATTRIBUTE_NAME_TAKEN = "{entity} already has an attribute called “{name}”."
 OUTCOME_NAME_TAKEN = "This project already has an outcome called “{name}”."
-REASON_TAKEN = "“{outcome}” already has the reason code “{name}”."
+REASON_TAKEN = "“{outcome}” already has the reason code “{code}”."
+COPY_TAKEN = "{entity} already has a copy in {system}."
+DIMENSION_NAME_TAKEN = "This report already has a dimension called “{name}”."
+CATEGORY_ALREADY_NA = "“{category}” is already marked not applicable. Edit its reason instead."
+PHASE_ALREADY_PLANNED = "This phase is already in the plan; edit it there instead."
+CONTRACT_TOPIC_TAKEN = "{system} already has a note on “{topic}”; edit that one instead."
+AUDIT_TOPIC_TAKEN = "The audit record already has a note on “{topic}”; edit that one instead."
+OWNER_TAKEN = "{scope} already has an owner: {owner}. Edit that rule instead."
+MAPPING_TAKEN = "This pair is already on the sheet: “{mapping}”. Edit that row instead."
 SAME_SYSTEM = "A mapping moves data between two different systems: choose another target system."
 UNKNOWN_CHOICE = "“{value}” is not one of the allowed values for {field}: {allowed}."
 TOO_LONG = "{field} is longer than {limit} characters."
@@ -33,13 +51,42 @@ EMAIL_TWICE = "“{email}” is named twice."
 UNKNOWN_ANSWER = "“{key}” is not a question of the category {category}; its questions are: {keys}."
 IDENTITY_OTHER_ENTITY = "Choose from this entity's own attributes."
 
-# section -> (fields compared case-insensitively, the field that scopes them, message)
-UNIQUE_NAMES: dict[str, tuple[str, str | None, str]] = {
-    "systems": ("name", None, SYSTEM_NAME_TAKEN),
-    "entities": ("name", None, ENTITY_NAME_TAKEN),
-    "attributes": ("name", "entity_id", ATTRIBUTE_NAME_TAKEN),
-    "outcomes": ("name", None, OUTCOME_NAME_TAKEN),
-    "reasons": ("code", "outcome_id", REASON_TAKEN),
+
+@dataclasses.dataclass(frozen=True)
+class Unique:
+    """Items of a section that may not share these document fields within a project.
+
+    Text is compared the way names are (`name_key`: case and spaces do not count);
+    choices and references exactly. An item with one of them blank is not compared (the
+    blank is a problem of its own), except a reference in `optional`, where "none" is a
+    value like any other (one owner of the data standards, whatever the system).
+    """
+
+    fields: tuple[str, ...]
+    # the field the message is shown at
+    at: str
+    message: str
+    optional: frozenset[str] = frozenset()
+
+
+UNIQUE: dict[str, Unique] = {
+    "systems": Unique(("name",), "name", SYSTEM_NAME_TAKEN),
+    "entities": Unique(("name",), "name", ENTITY_NAME_TAKEN),
+    "attributes": Unique(("entity_id", "name"), "name", ATTRIBUTE_NAME_TAKEN),
+    "copies": Unique(("entity_id", "system_id"), "system_id", COPY_TAKEN),
+    "outcomes": Unique(("name",), "name", OUTCOME_NAME_TAKEN),
+    "reasons": Unique(("outcome_id", "code"), "code", REASON_TAKEN),
+    "mappings": Unique(
+        ("source_system_id", "target_system_id", "source_field", "target_field"),
+        "target_field",
+        MAPPING_TAKEN,
+    ),
+    "ownership": Unique(("area", "system_id"), "area", OWNER_TAKEN, frozenset({"system_id"})),
+    "not_applicable": Unique(("category",), "category", CATEGORY_ALREADY_NA),
+    "dimensions": Unique(("report_id", "name"), "name", DIMENSION_NAME_TAKEN),
+    "phases": Unique(("phase",), "phase", PHASE_ALREADY_PLANNED),
+    "contracts": Unique(("system_id", "topic"), "topic", CONTRACT_TOPIC_TAKEN),
+    "audit_items": Unique(("topic",), "topic", AUDIT_TOPIC_TAKEN),
 }
 # What a reference must point at, in a sentence: "is not a system of this project".
 _A_NOUN = {
@@ -200,49 +247,108 @@ def reference_problems(doc: Document) -> list[Problem]:
     return found
 
 
-def _unique_field_sets(section: Section) -> list[tuple[tuple[str, ...], str]]:
-    """The model's own unique constraints on plain fields, as document fields (the
-    project is implied: a document is one project), each with the message the forms
-    show for it. Name constraints are UNIQUE_NAMES."""
-    sets: list[tuple[tuple[str, ...], str]] = []
-    doc_fields = {f.name for f in dataclasses.fields(section.doc)}
-    for constraint in section.model._meta.constraints:
-        names = getattr(constraint, "fields", ())
-        if not names or getattr(constraint, "condition", None) is not None:
-            continue
-        wanted = []
-        for name in names:
-            if name == "project":
-                continue
-            doc_name = name if name in doc_fields else f"{name}_id"
-            if doc_name not in doc_fields:
-                break
-            wanted.append(doc_name)
+def _is_text(section: Section, doc_field: str) -> bool:
+    if doc_field in section.refs:
+        return False
+    return not section.model._meta.get_field(doc_field).choices
+
+
+def unique_key(section: Section, item: Any) -> tuple[Any, ...] | None:
+    """What two items of the section may not share, or None when a part is blank."""
+    rule = UNIQUE[section.name]
+    key = []
+    for f in rule.fields:
+        value = getattr(item, f)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if f not in rule.optional:
+                return None
+        elif isinstance(value, str) and _is_text(section, f):
+            value = name_key(value)
+        key.append(value)
+    return tuple(key)
+
+
+Names = Callable[[str, Key | None], str]
+
+
+def _taken(section: Section, item: Any, other: Any, names: Names) -> tuple[str, str]:
+    """(document field, message) for an item that clashes with `other`."""
+    rule = UNIQUE[section.name]
+    words: dict[str, str] = {}
+    for f in rule.fields:
+        value = getattr(item, f)
+        word = f.removesuffix("_id")
+        if f in section.refs:
+            words[word] = names(section.refs[f], value) if value is not None else ""
+        elif _is_text(section, f):
+            words[word] = str(value).strip()
         else:
-            if wanted and section.name not in UNIQUE_NAMES:
-                sets.append((tuple(wanted), _constraint_message(section, constraint, wanted)))
-    return sets
+            words[word] = choice_label(section.name, f, value)
+    at = rule.at
+    words["name"] = words[at.removesuffix("_id")]
+    if section.name == "mappings":
+        words["mapping"] = (
+            f"{names('systems', other.source_system_id)}.{other.source_field.strip()} → "
+            f"{names('systems', other.target_system_id)}.{other.target_field.strip()}"
+        )
+    if section.name == "ownership":
+        if item.system_id is not None:
+            words["scope"], at = f"The configuration of {words['system']}", "system_id"
+        else:
+            words["scope"] = words["area"]
+        words["owner"] = " – ".join(p.strip() for p in (other.owner_name, other.owner_role) if p)
+    return at, rule.message.format(**words)
 
 
-def _constraint_message(section: Section, constraint: Any, fields: list[str]) -> str:
-    """The constraint's own message, which the forms show too; else a plain one."""
-    message = constraint.violation_error_message
-    if message and message != constraint.default_violation_error_message:
-        return str(message)
-    labels = " and ".join(_verbose(section, _model_field_name(section, f)).lower() for f in fields)
-    return DUPLICATE.format(noun=SECTION_NOUNS[section.name].lower(), fields=labels)
-
-
-def _duplicates(section: Section, items: tuple[Any, ...]) -> list[Problem]:
+def unique_problems(doc: Document) -> list[Problem]:
+    """Items of one section that share what UNIQUE says they may not."""
     found: list[Problem] = []
-    for fields, message in _unique_field_sets(section):
-        seen: set[tuple[Any, ...]] = set()
-        for item in items:
-            value = tuple(getattr(item, f) for f in fields)
-            if value in seen:
-                found.append(Problem(section.name, item.id, fields[-1], message))
-            seen.add(value)
+    for section in SECTIONS:
+        if section.name not in UNIQUE:
+            continue
+        seen: dict[tuple[Any, ...], Any] = {}
+        for item in getattr(doc, section.name):
+            key = unique_key(section, item)
+            if key is None:
+                continue
+            other = seen.setdefault(key, item)
+            if other is not item:
+                at, message = _taken(section, item, other, doc.name_of)
+                found.append(Problem(section.name, item.id, at, message))
     return found
+
+
+_SECTION_BY_MODEL = {s.model: s for s in SECTIONS}
+
+
+def _stored_name(section: str, key: Key | None) -> str:
+    item = SECTION_BY_NAME[section].model._default_manager.filter(pk=key).first()
+    return str(item) if item is not None else ""
+
+
+def duplicate_errors(instance: Any) -> dict[str, str]:
+    """{model field: message} when a stored item of the project already has what this one
+    may not share (UNIQUE), as `Model.clean()` reports it; else {}."""
+    section = _SECTION_BY_MODEL.get(type(instance))
+    if section is None or section.name not in UNIQUE or instance.project_id is None:
+        return {}
+    rule = UNIQUE[section.name]
+    names = [f.name for f in dataclasses.fields(section.doc) if f.name not in section.m2m]
+    empty = dict.fromkeys(section.m2m, ())
+    item = section.doc(**{n: getattr(instance, "pk" if n == "id" else n) for n in names}, **empty)
+    key = unique_key(section, item)
+    if key is None:
+        return {}
+    exact = {f: getattr(item, f) for f in rule.fields if not _is_text(section, f)}
+    rows = section.model._default_manager.filter(project_id=instance.project_id, **exact)
+    if instance.pk is not None:
+        rows = rows.exclude(pk=instance.pk)
+    for row in rows.order_by("pk").values(*names):
+        other = section.doc(**row, **empty)
+        if unique_key(section, other) == key:
+            at, message = _taken(section, item, other, _stored_name)
+            return {at.removesuffix("_id"): message}
+    return {}
 
 
 def member_problems(doc: Document) -> list[Problem]:
@@ -278,10 +384,8 @@ def member_problems(doc: Document) -> list[Problem]:
 def document_problems(doc: Document) -> list[Problem]:
     """Every storage rule a document breaks, in document order."""
     found: list[Problem] = member_problems(doc) + reference_problems(doc)
-    seen: dict[tuple[str, Any, str], Any] = {}
+    found.extend(unique_problems(doc))
     for section in SECTIONS:
-        unique = UNIQUE_NAMES.get(section.name)
-        found.extend(_duplicates(section, getattr(doc, section.name)))
         for item in getattr(doc, section.name):
             found.extend(_field_problems(section, item))
             if section.name == "reports":
@@ -302,37 +406,7 @@ def document_problems(doc: Document) -> list[Problem]:
                             )
                         )
                         break
-            if unique is not None:
-                field, scope, message = unique
-                scope_id = getattr(item, scope) if scope else None
-                key = (section.name, scope_id, name_key(getattr(item, field)))
-                if key in seen:
-                    parent = ""
-                    if scope == "entity_id":
-                        parent = f"“{doc.name_of('entities', scope_id)}”"
-                    elif scope == "outcome_id":
-                        parent = doc.name_of("outcomes", scope_id)
-                    found.append(
-                        Problem(
-                            section.name,
-                            item.id,
-                            field,
-                            message.format(
-                                name=getattr(item, field).strip(),
-                                entity=parent,
-                                outcome=parent,
-                            ),
-                        )
-                    )
-                else:
-                    seen[key] = item
     return found
-
-
-def taken_names(pairs: list[tuple[Any, str]], *, pk: Any, name: str) -> bool:
-    """Whether another item (not `pk`) of the same scope already has this name."""
-    wanted = name_key(name)
-    return any(other != pk and name_key(text) == wanted for other, text in pairs)
 
 
 def group_problems(problems: list[Problem]) -> dict[tuple[str, Key | None], list[Problem]]:

@@ -4,6 +4,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from blueprint.models import Project
 
@@ -71,6 +72,21 @@ class ItemForm(forms.ModelForm):
         for name in refused:
             if hasattr(self, "cleaned_data"):
                 self.add_error(name, CROSS_PROJECT_CHOICE)
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # A model rule names the field it is about; when this form does not show that
+        # field (it is hidden or fixed by the page the form is opened from), the message
+        # goes to the top of the form instead of being lost.
+        if hasattr(errors, "error_dict"):
+            placed: dict[str, list[Any]] = {}
+            for name, messages in errors.error_dict.items():
+                field = self.fields.get(name)
+                shown = name == NON_FIELD_ERRORS or (
+                    field is not None and not field.widget.is_hidden
+                )
+                placed.setdefault(name if shown else NON_FIELD_ERRORS, []).extend(messages)
+            errors = ValidationError(placed)
+        super()._update_errors(errors)
 
     def submitted_revision(self) -> int:
         """The revision the form was opened at; a form without one is treated as stale,

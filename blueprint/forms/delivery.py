@@ -19,10 +19,8 @@ from blueprint.models import (
     DeliveryPhase,
     Phase,
 )
+from blueprint.rules import AUDIT_TOPIC_TAKEN, CONTRACT_TOPIC_TAKEN, PHASE_ALREADY_PLANNED  # noqa: F401 - the rules live there; tests name them here
 
-PHASE_ALREADY_PLANNED = "This phase is already in the plan; edit it there instead."
-CONTRACT_TOPIC_TAKEN = "{system} already has a note on “{topic}”; edit that one instead."
-AUDIT_TOPIC_TAKEN = "The audit record already has a note on “{topic}”; edit that one instead."
 DONE_NEEDS_NOTE = "Write down what was agreed before ticking it off: the builders read this note."
 
 # What each phase proves, in the words of seed 002.
@@ -100,12 +98,6 @@ class PhaseForm(ItemForm):
             if guide:
                 self.fields["scope"].help_text = guide
 
-    def clean_phase(self) -> str:
-        phase = self.cleaned_data["phase"]
-        if DeliveryPhase.objects.filter(project=self.project, phase=phase).exists():
-            raise forms.ValidationError(PHASE_ALREADY_PLANNED)
-        return phase
-
 
 class _ChecklistForm(ItemForm):
     """A checklist entry: a note on what was agreed, and whether it is done."""
@@ -145,19 +137,6 @@ class ContractForm(_ChecklistForm):
             del self.fields["system"]
             del self.fields["topic"]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        system, topic = cleaned.get("system"), cleaned.get("topic")
-        if (
-            not self.instance.pk
-            and system is not None
-            and topic
-            and ContractItem.objects.filter(system=system, topic=topic).exists()
-        ):
-            label = ContractTopic(topic).label
-            self.add_error("topic", CONTRACT_TOPIC_TAKEN.format(system=system.name, topic=label))
-        return cleaned
-
 
 class AuditForm(_ChecklistForm):
     prompts = AUDIT_PROMPTS
@@ -172,9 +151,3 @@ class AuditForm(_ChecklistForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["topic"]
-
-    def clean_topic(self) -> str:
-        topic = self.cleaned_data["topic"]
-        if AuditItem.objects.filter(project=self.project, topic=topic).exists():
-            raise forms.ValidationError(AUDIT_TOPIC_TAKEN.format(topic=AuditTopic(topic).label))
-        return topic

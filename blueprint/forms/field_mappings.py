@@ -11,11 +11,11 @@ from django.forms.models import ModelChoiceIterator
 
 from blueprint.forms.base import ItemForm
 from blueprint.models import Entity, FieldMapping, Project, System
+from blueprint.rules import MAPPING_TAKEN as MAPPING_DUPLICATE  # noqa: F401 - tests name it here
 from blueprint.rules import SAME_SYSTEM  # noqa: F401 - the rule lives there; forms name it too
 
 SOURCE_FIELD_REQUIRED = "Write the field name as it appears in the source system."
 TARGET_FIELD_REQUIRED = "Write the field name as it appears in the target system."
-MAPPING_DUPLICATE = "This pair is already on the sheet: “{mapping}”. Edit that row instead."
 
 NOT_DECIDED = "— not decided yet —"
 NO_ATTRIBUTE = "none"
@@ -96,32 +96,6 @@ class FieldMappingForm(ItemForm):
         attribute = self.fields["attribute"]
         attribute.queryset = attribute.queryset.select_related("entity")
         attribute.empty_label = "— no attribute —"
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        source = cleaned.get("source_system")
-        target = cleaned.get("target_system")
-        if source is not None and target is not None and source == target:
-            return cleaned  # the model refuses it (rules.SAME_SYSTEM)
-        source_field = cleaned.get("source_field")
-        target_field = cleaned.get("target_field")
-        if source is None or target is None or not source_field or not target_field:
-            return cleaned
-        existing = (
-            FieldMapping.objects.filter(
-                project=self.project,
-                source_system=source,
-                target_system=target,
-                source_field__iexact=source_field,
-                target_field__iexact=target_field,
-            )
-            .exclude(pk=self.instance.pk)
-            .select_related("source_system", "target_system")
-            .first()
-        )
-        if existing is not None:
-            self.add_error("target_field", MAPPING_DUPLICATE.format(mapping=existing))
-        return cleaned
 
 
 class MappingFilterForm(forms.Form):

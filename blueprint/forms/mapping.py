@@ -9,7 +9,13 @@ from django import forms
 
 from blueprint.forms.base import ItemForm
 from blueprint.models import Attribute, Entity, EntityCopy, Outcome, ReasonCode, Relationship
-from blueprint.rules import ENTITY_NAME_TAKEN  # noqa: F401 - the rule lives there; forms name it too
+from blueprint.rules import (  # noqa: F401 - the rules live there; tests name them here
+    ATTRIBUTE_NAME_TAKEN,
+    ENTITY_NAME_TAKEN,
+    OUTCOME_NAME_TAKEN,
+)
+from blueprint.rules import COPY_TAKEN as COPY_DUPLICATE  # noqa: F401
+from blueprint.rules import REASON_TAKEN as REASON_DUPLICATE  # noqa: F401
 
 HISTORY_DECISION_REQUIRED = (
     "Choose what happens to historical data: overwrite it from the source of truth, "
@@ -21,15 +27,11 @@ HOME_ALREADY_A_COPY = (
 )
 IDENTITY_NEEDS_ENTITY = "Identity and keys belong to an entity: add the entity first."
 IDENTITY_OTHER_ENTITY = "Choose from this entity's own attributes."
-COPY_DUPLICATE = "{entity} already has a copy in {system}."
 COPY_IS_HOME = "{system} is the home system of {entity}; a copy is kept in another system."
-ATTRIBUTE_NAME_TAKEN = "{entity} already has an attribute called “{name}”."
 ATTRIBUTE_IN_IDENTITY = (
     "This attribute is part of the identity of {entity}. Take it out of the identity "
     "before moving it to another entity."
 )
-OUTCOME_NAME_TAKEN = "This project already has an outcome called “{name}”."
-REASON_DUPLICATE = "“{outcome}” already has the reason code “{code}”."
 
 
 def _textarea(rows: int = 2) -> forms.Textarea:
@@ -155,12 +157,6 @@ class EntityCopyForm(ItemForm):
             return cleaned
         if entity.home_system_id == system.pk:
             self.add_error("system", COPY_IS_HOME.format(system=system, entity=entity))
-            return cleaned
-        taken = EntityCopy.objects.filter(entity=entity, system=system)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            self.add_error("system", COPY_DUPLICATE.format(entity=entity, system=system))
         return cleaned
 
 
@@ -197,11 +193,6 @@ class AttributeForm(ItemForm):
             return cleaned
         if name:
             cleaned["name"] = name
-            taken = Attribute.objects.filter(entity=entity, name__iexact=name)
-            if self.instance.pk:
-                taken = taken.exclude(pk=self.instance.pk)
-            if taken.exists():
-                self.add_error("name", ATTRIBUTE_NAME_TAKEN.format(entity=entity, name=name))
         moving = self.instance.pk and self.instance.entity_id != entity.pk
         if moving and self.instance.identifies.filter(pk=self.instance.entity_id).exists():
             self.add_error("entity", ATTRIBUTE_IN_IDENTITY.format(entity=self.instance.entity.name))
@@ -245,13 +236,7 @@ class OutcomeForm(ItemForm):
         }
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        taken = Outcome.objects.filter(project=self.project, name__iexact=name)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(OUTCOME_NAME_TAKEN.format(name=name))
-        return name
+        return self.cleaned_data["name"].strip()
 
 
 class ReasonCodeForm(ItemForm):
@@ -262,16 +247,5 @@ class ReasonCodeForm(ItemForm):
             "code": "Why it happened: pricing, timing, qualification, competition, product fit…",
         }
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        outcome = cleaned.get("outcome")
-        code = (cleaned.get("code") or "").strip()
-        if outcome is None or not code:
-            return cleaned
-        cleaned["code"] = code
-        taken = ReasonCode.objects.filter(outcome=outcome, code__iexact=code)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            self.add_error("code", REASON_DUPLICATE.format(outcome=outcome, code=code))
-        return cleaned
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()

@@ -8,8 +8,8 @@ from django import forms
 
 from blueprint.forms.base import ItemForm
 from blueprint.models import Automation, Report, ReportDimension, TimeWindow
+from blueprint.rules import DIMENSION_NAME_TAKEN  # noqa: F401 - the rules live there; tests name them here
 
-DIMENSION_NAME_TAKEN = "This report already has a dimension called “{name}”."
 DIMENSION_REPORT_UNKNOWN = "This dimension's report is not part of this project."
 TRIGGER_REQUIRED = "Choose the {what} that triggers it."
 SENDING_SYSTEM_REQUIRED = "Choose the system that sends it or acts."
@@ -79,13 +79,6 @@ class ReportDimensionForm(ItemForm):
             # The report is a hidden field: say so where the person can read it.
             self.add_error(None, DIMENSION_REPORT_UNKNOWN)
             return cleaned
-        report, name = cleaned.get("report"), cleaned.get("name")
-        if report is not None and name:
-            taken = ReportDimension.objects.filter(report=report, name__iexact=name)
-            if self.instance.pk:
-                taken = taken.exclude(pk=self.instance.pk)
-            if taken.exists():
-                self.add_error("name", DIMENSION_NAME_TAKEN.format(name=name))
         return cleaned
 
 

@@ -24,7 +24,7 @@ from blueprint.interchange.sheet_columns import (
 from blueprint.interchange.sheet_read import ParsedSheet, SheetRow
 from blueprint.items import draft_lock
 from blueprint.models import FieldMapping, Project
-from blueprint.rules import SAME_SYSTEM, same_system
+from blueprint.rules import MAPPING_TAKEN, SAME_SYSTEM, name_key, same_system
 
 # Row-level problems: reported by row and column.
 SYSTEM_REQUIRED = "Write the name of the {which} system."
@@ -38,10 +38,8 @@ ENTITY_REQUIRED = "Name the entity this attribute belongs to, or leave both blan
 ATTRIBUTE_REQUIRED = "Name the attribute of {entity}, or leave entity and attribute blank."
 UNKNOWN_ATTRIBUTE = "{entity} has no attribute called “{name}”."
 DUPLICATE_IN_FILE = "Row {other} already maps this source field to this target field."
-DUPLICATE_ON_SHEET = (
-    "This pair is already on the sheet: “{mapping}”. Remove the row, or choose "
-    "“Replace the whole sheet”."
-)
+# The rule every way in applies (rules.MAPPING_TAKEN), and what an import can also do.
+DUPLICATE_ON_SHEET = MAPPING_TAKEN + " Or choose “Replace the whole sheet”."
 SHEET_REJECTED = "Nothing was imported: {count} problem(s) in the file."
 
 
@@ -91,7 +89,7 @@ FIELD_LIMIT = {
 def _pair(
     source_id: Key, target_id: Key, source_field: str, target_field: str
 ) -> tuple[Key, Key, str, str]:
-    return (source_id, target_id, source_field.casefold(), target_field.casefold())
+    return (source_id, target_id, name_key(source_field), name_key(target_field))
 
 
 def sheet_validate(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -24,3 +25,12 @@ class BlueprintItem(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             self.revision = (self.revision or 0) + 1
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """What no two items of a project may share (`rules.UNIQUE`), with its message at
+        the field; subclasses add their own rules and call this."""
+        from blueprint import rules
+
+        errors = rules.duplicate_errors(self)
+        if errors:
+            raise ValidationError(errors)

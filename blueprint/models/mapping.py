@@ -95,12 +95,8 @@ class Entity(BlueprintItem):
         return self.name
 
     def clean(self) -> None:
-        from blueprint import rules
-
         self.name = (self.name or "").strip()
-        names = Entity.objects.filter(project_id=self.project_id).values_list("pk", "name")
-        if self.name and rules.taken_names(list(names), pk=self.pk, name=self.name):
-            raise ValidationError({"name": rules.ENTITY_NAME_TAKEN.format(name=self.name)})
+        super().clean()
 
     @property
     def needs_history_decision(self) -> bool:
@@ -303,6 +299,7 @@ class FieldMapping(BlueprintItem):
 
         if rules.same_system(self.source_system_id, self.target_system_id):
             raise ValidationError({"target_system": rules.SAME_SYSTEM})
+        super().clean()
 
     def __str__(self) -> str:
         return (

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -153,9 +152,5 @@ class System(BlueprintItem):
         return self.name
 
     def clean(self) -> None:
-        from blueprint import rules
-
         self.name = (self.name or "").strip()
-        names = System.objects.filter(project_id=self.project_id).values_list("pk", "name")
-        if self.name and rules.taken_names(list(names), pk=self.pk, name=self.name):
-            raise ValidationError({"name": rules.SYSTEM_NAME_TAKEN.format(name=self.name)})
+        super().clean()

@@ -17,10 +17,13 @@ from blueprint.document import (
     document_to_json,
 )
 from blueprint.interchange.json import project_import
-from blueprint.models import Category, Project
+from blueprint.models import Category, OwnershipRule, Project
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+Area = OwnershipRule.Area
 
 
 def fill(project: Project, n: int) -> None:
@@ -45,7 +48,11 @@ def fill(project: Project, n: int) -> None:
         f.FieldMappingFactory(
             project=project, source_system=crm, target_system=erp, attribute=attribute
         )
-        f.OwnershipRuleFactory(project=project)
+        # One owner per area (per system for a configuration), as the rules allow.
+        owners = [(Area.DATA_STANDARDS, None), (Area.INTEGRATION, None), (Area.REPORTING, None)]
+        owners += [(Area.SYSTEM_CONFIG, crm), (Area.SYSTEM_CONFIG, erp)]
+        if i < len(owners):
+            f.OwnershipRuleFactory(project=project, area=owners[i][0], system=owners[i][1])
         f.ExceptionRuleFactory(project=project)
         guard = f.GuardrailFactory(project=project, attribute=attribute)
         guard.forbidden_systems.add(erp)

@@ -12,13 +12,10 @@ from django.db import IntegrityError, transaction
 
 from blueprint import rules
 from blueprint.document import (
-    CopyDoc,
     Document,
     DocumentFormatError,
-    EntityDoc,
     MappingDoc,
     MemberDoc,
-    NotApplicableDoc,
     PhaseDoc,
     ProjectDoc,
     ReportDoc,
@@ -29,12 +26,10 @@ from blueprint.document import (
 from blueprint.forms.field_mappings import FieldMappingForm
 from blueprint.forms.project import SystemForm
 from blueprint.interchange.json import project_import
-from blueprint.interchange.sheet import sheet_parse, sheet_validate
-from blueprint.models import EntityCopy, FieldMapping, Project, System
+from blueprint.interchange.sheet import COLUMN_BY_KEY, sheet_parse, sheet_validate
+from blueprint.models import FieldMapping, Project, System
 from tests import factories as f
 from tests.blueprint.test_sheet import csv_bytes, row
-
-COPY_TWICE = "This entity already has a copy in this system."
 
 
 def problems(doc: Document) -> list[str]:
@@ -224,37 +219,6 @@ def test_a_system_listed_twice_in_one_list_is_refused() -> None:
     assert problems(doc) == ["Scenario “New client”: “CRM” is listed twice in systems involved."]
 
 
-def test_two_copies_of_an_entity_in_one_system_use_the_constraint_message(
-    project: Project,
-) -> None:
-    doc = two_systems(
-        entities=(EntityDoc(1, "Client", home_system_id=1),),
-        copies=(CopyDoc(1, 1, 2, "reads it"), CopyDoc(2, 1, 2, "again")),
-    )
-    [message] = problems(doc)
-    assert message == "Copy “Client in Core banking”: " + COPY_TWICE
-    # The model says the same to the admin.
-    entity = f.EntityFactory(project=project)
-    system = f.SystemFactory(project=project)
-    EntityCopy.objects.create(project=project, entity=entity, system=system, reason="reads it")
-    with pytest.raises(ValidationError) as raised:
-        EntityCopy(
-            project=project, entity=entity, system=system, reason="again"
-        ).validate_constraints()
-    assert raised.value.messages == [COPY_TWICE]
-
-
-def test_one_category_marked_not_applicable_twice_is_refused() -> None:
-    doc = two_systems(
-        not_applicable=(
-            NotApplicableDoc(1, "updates", "nothing changes"),
-            NotApplicableDoc(2, "updates", "still nothing"),
-        )
-    )
-    [message] = problems(doc)
-    assert message.endswith("This category is already marked not applicable.")
-
-
 # --- the people of a file ---------------------------------------------------------------
 
 
@@ -289,3 +253,186 @@ def test_one_person_named_twice_is_refused() -> None:
         ),
     )
     assert problems(doc) == ["Member “Ann again”: “a@x.org” is named twice."]
+
+
+# --- what no two items of a project may share: one rule, every way in ---------------
+
+
+@pytest.fixture
+def stored(project: Project) -> dict[str, object]:
+    """One stored item of every section that has a rule in rules.UNIQUE."""
+    crm = f.SystemFactory(project=project, name="Salesforce")
+    erp = f.SystemFactory(project=project, name="NetSuite")
+    client = f.EntityFactory(project=project, name="Client", home_system=crm)
+    outcome = f.OutcomeFactory(project=project, name="Won", entity=client, recorded_in=crm)
+    report = f.ReportFactory(project=project, name="Pipeline")
+    return {
+        "systems": crm,
+        "entities": client,
+        "attributes": f.AttributeFactory(project=project, entity=client, name="Status"),
+        "copies": f.EntityCopyFactory(project=project, entity=client, system=erp),
+        "outcomes": outcome,
+        "reasons": f.ReasonCodeFactory(project=project, outcome=outcome, code="Pricing"),
+        "mappings": f.FieldMappingFactory(
+            project=project,
+            source_system=crm,
+            source_field="Risk level",
+            target_system=erp,
+            target_field="Risk",
+        ),
+        "ownership": f.OwnershipRuleFactory(project=project, owner_name="Priya"),
+        "not_applicable": f.CategoryNotApplicableFactory(project=project, category="updates"),
+        "dimensions": f.ReportDimensionFactory(project=project, report=report, name="Region"),
+        "phases": f.DeliveryPhaseFactory(project=project, phase="read_only"),
+        "contracts": f.ContractItemFactory(project=project, system=crm, topic="versioning"),
+        "audit_items": f.AuditItemFactory(project=project, topic="action"),
+    }
+
+
+# What a second item with the same key (its text in capitals, with spaces) is told.
+TAKEN = {
+    "systems": ("name", "This project already has a system called “SALESFORCE”."),
+    "entities": ("name", "This project already has an entity called “CLIENT”."),
+    "attributes": ("name", "Client already has an attribute called “STATUS”."),
+    "copies": ("system", "Client already has a copy in NetSuite."),
+    "outcomes": ("name", "This project already has an outcome called “WON”."),
+    "reasons": ("code", "“Won” already has the reason code “PRICING”."),
+    "mappings": (
+        "target_field",
+        "This pair is already on the sheet: “Salesforce.Risk level → NetSuite.Risk”. "
+        "Edit that row instead.",
+    ),
+    "ownership": (
+        "area",
+        "Data standards and definitions already has an owner: Priya – Head of Sales "
+        "Operations. Edit that rule instead.",
+    ),
+    "not_applicable": (
+        "category",
+        "“Updates and status changes” is already marked not applicable. Edit its reason instead.",
+    ),
+    "dimensions": ("name", "This report already has a dimension called “REGION”."),
+    "phases": ("phase", "This phase is already in the plan; edit it there instead."),
+    "contracts": (
+        "topic",
+        "Salesforce already has a note on “Versioning”; edit that one instead.",
+    ),
+    "audit_items": (
+        "topic",
+        "The audit record already has a note on “Action taken”; edit that one instead.",
+    ),
+}
+
+
+def test_every_uniqueness_rule_is_tested() -> None:
+    assert set(TAKEN) == set(rules.UNIQUE)
+
+
+def _shouted(section: str, model_field: str, value: object) -> object:
+    """The value a clashing second item carries: text in capitals with spaces around."""
+    from blueprint.document import SECTION_BY_NAME
+
+    field = SECTION_BY_NAME[section].model._meta.get_field(model_field)
+    if isinstance(value, str) and not field.choices:
+        return f"  {value.upper()} "
+    return value
+
+
+def _second(section: str, first: object) -> object:
+    """An unsaved copy of `first`, its key text in capitals: the same item to the rule."""
+    model = type(first)
+    values = {
+        field.attname: _shouted(section, field.name, getattr(first, field.attname))
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+    }
+    return model(**values)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("section", sorted(TAKEN))
+def test_the_model_refuses_a_second_item_with_the_rule_message(
+    section: str, stored: dict[str, object]
+) -> None:
+    field, message = TAKEN[section]
+    with pytest.raises(ValidationError) as raised:
+        _second(section, stored[section]).full_clean()
+    assert message in raised.value.message_dict[field]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("section", sorted(TAKEN))
+def test_a_file_with_a_second_item_is_refused_with_the_rule_message(
+    section: str, project: Project, stored: dict[str, object]
+) -> None:
+    from blueprint.document import SECTION_BY_NAME, SECTION_NOUNS, document_load
+
+    doc = document_load(project)
+    first = next(iter(getattr(doc, section)))
+    shouted = {
+        name: _shouted(section, name, value)
+        for name, value in dataclasses.asdict(first).items()
+        if isinstance(value, str)
+        and name != "id"
+        and name in {f.name for f in SECTION_BY_NAME[section].model._meta.concrete_fields}
+    }
+    second = dataclasses.replace(first, id=99_999, **shouted)
+    doc = dataclasses.replace(doc, **{section: (first, second)})
+    found = [p for p in rules.document_problems(doc) if p.item_id == 99_999]
+    field, message = TAKEN[section]
+    assert [(p.field.removesuffix("_id"), p.message) for p in found] == [(field, message)]
+    assert found[0].describe(doc).startswith(f"{SECTION_NOUNS[section]} “")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("section", sorted(TAKEN))
+def test_the_form_refuses_a_second_item_with_the_rule_message(
+    section: str, project: Project, stored: dict[str, object]
+) -> None:
+    from django.forms.models import model_to_dict
+
+    import blueprint.urls  # noqa: F401 - the views register the item kinds
+    from blueprint.items import REGISTRY
+
+    first = stored[section]
+    field, message = TAKEN[section]
+    # The form that edits the field (an entity's identity has a form of its own).
+    [kind] = {
+        k.form_class
+        for k in REGISTRY.values()
+        if k.model is type(first) and field in k.form_class.base_fields
+    }
+    data = {
+        name: _shouted(section, name, value)
+        for name, value in model_to_dict(first).items()
+        if value is not None
+    }
+    form = kind(data, project=project)
+    assert not form.is_valid()
+    if field in form.fields and not form.fields[field].widget.is_hidden:
+        assert message in form.errors[field]
+    else:
+        assert message in form.non_field_errors()
+
+
+@pytest.mark.django_db
+def test_the_sheet_refuses_a_pair_already_on_the_sheet_with_the_rule_message(
+    project: Project, stored: dict[str, object]
+) -> None:
+    from blueprint.document import document_load
+
+    content = csv_bytes(
+        row(
+            source_system="Salesforce",
+            source_field="RISK LEVEL",
+            target_system="NetSuite",
+            target_field=" risk ",
+            entity="",
+            attribute="",
+        )
+    )
+    parsed = sheet_parse(filename="s.csv", content=content)
+    _drafts, errors = sheet_validate(parsed, document_load(project), replace=False)
+    [error] = errors
+    assert error.column == COLUMN_BY_KEY["target_field"].header
+    assert error.message.startswith(TAKEN["mappings"][1])

@@ -345,7 +345,7 @@ class TestHostileImports:
             (
                 b'{"project": {"name": "E"}, "phases": [{"id": 1, "phase": "read_only"}, '
                 b'{"id": 2, "phase": "read_only"}]}',
-                "This delivery phase is already in the plan.",
+                "This phase is already in the plan; edit it there instead.",
             ),
             (
                 b'{"project": {"name": "E"}, "scenarios": [{"id": 1, "category": "journey", '

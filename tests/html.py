@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from django.http import HttpResponse
 
 Attrs = dict[str, str | None]
+HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 INLINE = frozenset(
     [
         "a",
@@ -65,16 +66,23 @@ class _Elements(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, Attrs]] = []
         self.text: list[str] = []
+        self.headings: list[str] = []
+        self._heading: list[str] | None = None
         self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.elements.append((tag, dict(attrs)))
         self._break(tag)
+        if tag in HEADINGS:
+            self._heading = []
         if tag in ("script", "style", "template"):
             self._hidden += 1
 
     def handle_endtag(self, tag: str) -> None:
         self._break(tag)
+        if tag in HEADINGS and self._heading is not None:
+            self.headings.append(" ".join("".join(self._heading).split()))
+            self._heading = None
         if tag in ("script", "style", "template") and self._hidden:
             self._hidden -= 1
 
@@ -87,6 +95,8 @@ class _Elements(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._hidden:
             self.text.append(data)
+            if self._heading is not None:
+                self._heading.append(data)
 
 
 def _parse(body: str) -> _Elements:
@@ -127,6 +137,16 @@ def root(body: str) -> tuple[str, str | None]:
     """The tag and id of an answer's first element: the root of a partial."""
     tag, attrs = _parse(body).elements[0]
     return tag, attrs.get("id")
+
+
+def root_classes(body: str) -> set[str]:
+    """The classes of an answer's first element."""
+    return set((_parse(body).elements[0][1].get("class") or "").split())
+
+
+def headings(body: str) -> list[str]:
+    """The text of every heading (h1 to h6), in order."""
+    return _parse(body).headings
 
 
 def oob_ids(body: str) -> set[str | None]:

@@ -106,15 +106,16 @@ def _parse(body: str) -> _Elements:
     return parser
 
 
-def elements(body: str, tag: str | None = None, **attrs: str) -> list[Attrs]:
+def elements(body: str, tag: str | None = None, **attrs: str | None) -> list[Attrs]:
     """The attributes of every element (of `tag`) that has all of `attrs`.
 
     Underscores in keyword names stand for dashes: `hx_target="#rows"` is `hx-target`;
     `class_="empty-row"` asks for that one class among the element's classes.
+    A boolean attribute is asked for as `selected=None`.
     """
     wanted = {name.rstrip("_").replace("_", "-"): value for name, value in attrs.items()}
 
-    def has(found: Attrs, key: str, value: str) -> bool:
+    def has(found: Attrs, key: str, value: str | None) -> bool:
         if key == "class":
             return value in (found.get("class") or "").split()
         return found.get(key, object()) == value

@@ -10,7 +10,7 @@ from django.urls import reverse
 from blueprint.models import Project, System
 from tests.conftest import HX
 from tests.factories import SystemFactory
-from tests.html import is_full_page, root
+from tests.html import elements, is_full_page, root
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ class TestUpdate:
         system.refresh_from_db()
         assert system.description == "Alice's words"
         # Bob chooses his version: the form now carries the latest revision.
-        assert f'name="revision" value="{system.revision}"' in body
+        assert elements(body, "input", name="revision", value=str(system.revision))
         third = {**second, "revision": system.revision}
         assert bob.post(url("item_update", project, system.pk), third, **HX).status_code == 200
         system.refresh_from_db()

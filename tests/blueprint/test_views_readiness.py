@@ -18,7 +18,7 @@ from blueprint.readiness import readiness_for_project
 from tests.blueprint.blueprints import ready_document
 from tests.conftest import HX, client_for
 from tests.factories import AttributeFactory, FieldMappingFactory, SystemFactory
-from tests.html import is_full_page, root
+from tests.html import elements, is_full_page, root
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ class TestNavBadges:
         body = response.content.decode()
         assert response.status_code == 200 and not is_full_page(response)
         assert body.count("nav-badge") == 5
-        assert f'aria-current="page" href="/p/{project.pk}/scenarios/"' in body
+        assert elements(body, "a", aria_current="page", href=f"/p/{project.pk}/scenarios/")
         # Loaded once with the page; afterwards only a change refreshes it.
         assert "load delay" not in body and "blueprint-changed from:body" in body
 
@@ -115,7 +115,7 @@ class TestSignoffGate:
         alice = client_for(facilitator)
         body = alice.get(url("signoff", ready_project)).content.decode()
         assert "Readiness is green" in body
-        assert 'disabled aria-disabled="true"' not in body
+        assert not elements(body, disabled=None, aria_disabled="true")
         response = alice.post(url("signoff_request", ready_project))
         assert response.status_code == 302
         ready_project.refresh_from_db()

@@ -27,7 +27,7 @@ from tests.factories import (
     ScenarioFactory,
     SystemFactory,
 )
-from tests.html import assert_error_at, is_full_page, root, root_classes
+from tests.html import assert_error_at, elements, is_full_page, root, root_classes
 from tests.queries import get_counting
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ class TestDimensions:
         )
         body = response.content.decode()
         assert response.status_code == 200 and root(body)[0] == "tr"
-        assert f'type="hidden" name="report" value="{report.pk}"' in body
+        assert elements(body, "input", type="hidden", name="report", value=str(report.pk))
         assert "No attribute provides it yet" in body
 
     def test_saving_returns_the_row(self, alice: Client, project: Project, report: Report) -> None:

@@ -10,7 +10,7 @@ from blueprint.models import ActivityEntry, Approval, Project, Role, Version
 from blueprint.workflow import signoff_approve, signoff_request
 from tests.conftest import HX, client_for
 from tests.factories import PASSWORD, SystemFactory
-from tests.html import is_full_page, root
+from tests.html import elements, is_full_page, root
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ class TestSignoffPage:
         body = response.content.decode()
         assert response.status_code == 200 and is_full_page(response)
         assert "Still blocking" in body
-        assert 'disabled aria-disabled="true"' in body
+        assert elements(body, "button", type="submit", disabled=None, aria_disabled="true")
 
     def test_outsider_anonymous_and_wrong_method(
         self, charlie: Client, client: Client, alice: Client, project: Project

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertTemplateUsed
 
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
@@ -43,7 +44,7 @@ def test_it_refuses_a_wrong_password_with_a_message(client: Client) -> None:
 def test_the_login_page_is_a_full_page(client: Client) -> None:
     response = client.get(reverse("accounts:login"))
     assert response.status_code == 200
-    assert b"<html" in response.content
+    assertTemplateUsed(response, "base.html")
     assert b"htmx-2.min.js" in response.content
 
 

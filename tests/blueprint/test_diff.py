@@ -109,6 +109,19 @@ def test_role_changes_show_in_the_project_section() -> None:
     )
 
 
+def test_project_field_changes_show_in_the_project_section() -> None:
+    old = base()
+    new = dataclasses.replace(
+        old, project=dataclasses.replace(old.project, name="Pipeline", business_question="Why?")
+    )
+    change = changes_of(document_diff(old, new), "project")[0]
+    assert (change.kind, change.label, change.change) == ("Project", "Pipeline", "changed")
+    assert [(f.field, f.old, f.new) for f in change.fields] == [
+        ("Name", "P", "Pipeline"),
+        ("Business question", "Q?", "Why?"),
+    ]
+
+
 @pytest.mark.django_db
 def test_it_diffs_every_kind_of_item_loaded_from_the_database() -> None:
     project = f.ProjectFactory()

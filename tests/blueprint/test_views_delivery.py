@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from blueprint.forms.base import CROSS_PROJECT_CHOICE
 from blueprint.forms.delivery import (
@@ -39,6 +40,7 @@ from tests.factories import (
     ContractItemFactory,
     SystemFactory,
 )
+from tests.html import element, elements, is_full_page, oob_ids, root, root_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +77,7 @@ class TestPage:
     ) -> None:
         response = alice.get(page(project))
         body = response.content.decode()
-        assert response.status_code == 200 and "<html" in body
+        assert response.status_code == 200 and is_full_page(response)
         assert "advisory" in body and "never blocks sign-off" in body
         assert "API contract checklist" in body and "Audit record" in body
 
@@ -144,8 +146,12 @@ class TestPage:
         cell = unescape(group(body, f"contract-cell-{crm.pk}-versioning"))
         assert "not discussed" in cell and CONTRACT_PROMPTS[ContractTopic.VERSIONING] in cell
         create = url("item_create", project, "contract")
-        assert f'hx-get="{create}?initial_system={crm.pk}&initial_topic=versioning"' in cell
-        assert 'hx-target="closest tbody"' in cell and 'hx-swap="beforeend"' in cell
+        assert elements(
+            cell,
+            hx_get=f"{create}?initial_system={crm.pk}&initial_topic=versioning",
+            hx_target="closest tbody",
+            hx_swap="beforeend",
+        )
 
     def test_a_discussed_topic_keeps_its_placeholder_for_after_a_delete(
         self, alice: Client, project: Project, crm: System
@@ -179,16 +185,17 @@ class TestPage:
         self, bob: Client, project: Project, crm: System
     ) -> None:
         body = bob.get(page(project)).content.decode()
-        assert 'hx-trigger="blueprint-changed from:body"' in body
         # The refresher asks for the "delivery-progress" piece, which carries every
         # count, this system's included, out of band (and nothing else of the page).
-        assert 'id="delivery-progress"' in body
+        refresher = element(body, "delivery-progress")
+        assert refresher["hx-trigger"] == "blueprint-changed from:body"
+        assert refresher["hx-get"] == page(project)
         piece = bob.get(page(project), HTTP_HX_TARGET="delivery-progress", **HX)
         piece_body = piece.content.decode()
-        assert f'id="contract-progress-{crm.pk}" hx-swap-oob="true"' in piece_body
-        assert 'id="phase-progress" hx-swap-oob="true"' in piece_body
-        assert 'id="audit-progress" hx-swap-oob="true"' in piece_body
-        assert "<html" not in piece_body and "<table" not in piece_body
+        assert {f"contract-progress-{crm.pk}", "phase-progress", "audit-progress"} <= oob_ids(
+            piece_body
+        )
+        assert not is_full_page(piece) and not elements(piece_body, "table")
 
     def test_the_htmx_refresh_gets_the_page_with_the_counts(
         self, bob: Client, project: Project, crm: System
@@ -249,8 +256,8 @@ class TestPhaseEditor:
         phase = phases[Phase.READ_ONLY]
         response = alice.get(url("item_update", project, "phase", phase.pk), **HX)
         body = response.content.decode()
-        assert response.status_code == 200 and "<html" not in body
-        assert body.lstrip().startswith('<tr class="item-form"') and 'colspan="5"' in body
+        assert response.status_code == 200 and not is_full_page(response)
+        assert root(body)[0] == "tr" and "item-form" in root_classes(body) and 'colspan="5"' in body
         assert 'name="scope"' in body and 'name="exit_criteria"' in body
         assert 'name="phase"' not in body and 'type="date"' in body
         assert "proves connectivity" in body
@@ -268,8 +275,8 @@ class TestPhaseEditor:
         }
         response = alice.post(url("item_update", project, "phase", phase.pk), data, **HX)
         body = response.content.decode()
-        assert response.status_code == 200 and "<html" not in body
-        assert body.lstrip().startswith(f'<tr id="phase-{phase.pk}" class="item-row">')
+        assert response.status_code == 200 and not is_full_page(response)
+        assert root(body) == ("tr", f"phase-{phase.pk}") and "item-row" in root_classes(body)
         assert "Ops signs off" in body and "30 Sep 2026" in body
         assert "blueprint-changed" in response["HX-Trigger-After-Settle"]
         phase.refresh_from_db()
@@ -293,12 +300,12 @@ class TestPhaseEditor:
     ) -> None:
         phases[Phase.EXCEPTIONS].delete()
         form = alice.get(url("item_create", project, "phase") + "?initial_phase=exceptions", **HX)
-        assert '<option value="exceptions" selected>' in form.content.decode()
+        assert elements(form.content.decode(), "option", value="exceptions", selected=None)
         data = {"phase": "exceptions", "scope": "Dead letters", "exit_criteria": "Alerts work"}
         response = alice.post(url("item_create", project, "phase"), data, **HX)
         created = DeliveryPhase.objects.get(project=project, phase=Phase.EXCEPTIONS)
         assert response.status_code == 200
-        assert response.content.decode().lstrip().startswith(f'<tr id="phase-{created.pk}"')
+        assert root(response.content.decode()) == ("tr", f"phase-{created.pk}")
 
     def test_a_phase_that_exists_cannot_be_added_twice(
         self, alice: Client, project: Project, phases: dict[str, DeliveryPhase]
@@ -325,7 +332,7 @@ class TestPhaseEditor:
     ) -> None:
         phase = phases[Phase.READ_ONLY]
         response = alice.get(url("item_hx_row", project, "phase", phase.pk), **HX)
-        assert response.content.decode().lstrip().startswith(f'<tr id="phase-{phase.pk}"')
+        assert root(response.content.decode()) == ("tr", f"phase-{phase.pk}")
 
 
 class TestContractEditor:
@@ -335,10 +342,10 @@ class TestContractEditor:
         query = f"?initial_system={crm.pk}&initial_topic=retries"
         response = alice.get(url("item_create", project, "contract") + query, **HX)
         body = unescape(response.content.decode())
-        assert response.status_code == 200 and "<html" not in body
-        assert body.lstrip().startswith('<tr class="item-form"') and 'colspan="4"' in body
-        assert f'<option value="{crm.pk}" selected>Salesforce</option>' in body
-        assert '<option value="retries" selected>' in body
+        assert response.status_code == 200 and not is_full_page(response)
+        assert root(body)[0] == "tr" and "item-form" in root_classes(body) and 'colspan="4"' in body
+        assertInHTML(f'<option value="{crm.pk}" selected>Salesforce</option>', body)
+        assert elements(body, "option", value="retries", selected=None)
         assert CONTRACT_PROMPTS[ContractTopic.RETRIES] in body
 
     def test_saving_answers_with_the_row_for_the_cell(
@@ -348,8 +355,8 @@ class TestContractEditor:
         response = alice.post(url("item_create", project, "contract"), data, **HX)
         item = ContractItem.objects.get(project=project)
         body = response.content.decode()
-        assert response.status_code == 200 and "<html" not in body
-        assert body.lstrip().startswith(f'<tr id="contract-{item.pk}" class="item-row">')
+        assert response.status_code == 200 and not is_full_page(response)
+        assert root(body) == ("tr", f"contract-{item.pk}") and "item-row" in root_classes(body)
         assert "3 tries, back-off" in body and "✓ done" in body
         assert "blueprint-changed" in response["HX-Trigger-After-Settle"]
         assert item.system == crm and item.topic == ContractTopic.RETRIES and item.done
@@ -415,7 +422,7 @@ class TestContractEditor:
         item = ContractItemFactory(system=crm, topic=ContractTopic.AUTH, note="OAuth")
         response = alice.get(url("item_update", project, "contract", item.pk), **HX)
         body = unescape(response.content.decode())
-        assert response.status_code == 200 and "<html" not in body
+        assert response.status_code == 200 and not is_full_page(response)
         assert 'name="system"' not in body and 'name="topic"' not in body
         assert "OAuth" in body and CONTRACT_PROMPTS[ContractTopic.AUTH] in body
 
@@ -427,7 +434,7 @@ class TestContractEditor:
         response = alice.post(url("item_update", project, "contract", item.pk), data, **HX)
         body = response.content.decode()
         assert response.status_code == 200
-        assert body.lstrip().startswith(f'<tr id="contract-{item.pk}" class="item-row">')
+        assert root(body) == ("tr", f"contract-{item.pk}") and "item-row" in root_classes(body)
         assert "open" in body
         item.refresh_from_db()
         assert item.note == "OAuth, rotate yearly" and not item.done
@@ -439,7 +446,7 @@ class TestContractEditor:
         item = ContractItemFactory(system=crm, topic=ContractTopic.AUTH)
         confirm = alice.get(url("item_delete", project, "contract", item.pk), **HX)
         body = unescape(confirm.content.decode())
-        assert confirm.status_code == 200 and "<html" not in body
+        assert confirm.status_code == 200 and not is_full_page(confirm)
         assert "Delete API contract item “Salesforce: Authentication lifecycle”?" in body
         assert "Nothing else in the blueprint refers to it." in body
         response = alice.post(url("item_delete", project, "contract", item.pk), **HX)
@@ -464,16 +471,16 @@ class TestAuditEditor:
     def test_the_new_form_is_preset_to_its_topic(self, alice: Client, project: Project) -> None:
         response = alice.get(url("item_create", project, "audit") + "?initial_topic=outcome", **HX)
         body = response.content.decode()
-        assert response.status_code == 200 and "<html" not in body
-        assert '<option value="outcome" selected>' in body
+        assert response.status_code == 200 and not is_full_page(response)
+        assert elements(body, "option", value="outcome", selected=None)
 
     def test_saving_answers_with_the_row(self, alice: Client, project: Project) -> None:
         data = {"topic": "failure_reason", "note": "Plain words", "done": "on"}
         response = alice.post(url("item_create", project, "audit"), data, **HX)
         item = AuditItem.objects.get(project=project)
         body = response.content.decode()
-        assert response.status_code == 200 and "<html" not in body
-        assert body.lstrip().startswith(f'<tr id="audit-{item.pk}" class="item-row">')
+        assert response.status_code == 200 and not is_full_page(response)
+        assert root(body) == ("tr", f"audit-{item.pk}") and "item-row" in root_classes(body)
         assert "Plain words" in body and item.topic == AuditTopic.FAILURE_REASON
 
     def test_a_topic_already_decided_is_refused(self, alice: Client, project: Project) -> None:

@@ -19,7 +19,6 @@ from blueprint.models import (
     DeliveryPhase,
     Phase,
 )
-from blueprint.rules import AUDIT_TOPIC_TAKEN, CONTRACT_TOPIC_TAKEN, PHASE_ALREADY_PLANNED  # noqa: F401 - the rules live there; tests name them here
 
 DONE_NEEDS_NOTE = "Write down what was agreed before ticking it off: the builders read this note."
 

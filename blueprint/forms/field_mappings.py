@@ -11,8 +11,6 @@ from django.forms.models import ModelChoiceIterator
 
 from blueprint.forms.base import ItemForm
 from blueprint.models import Entity, FieldMapping, Project, System
-from blueprint.rules import MAPPING_TAKEN as MAPPING_DUPLICATE  # noqa: F401 - tests name it here
-from blueprint.rules import SAME_SYSTEM  # noqa: F401 - the rule lives there; forms name it too
 
 SOURCE_FIELD_REQUIRED = "Write the field name as it appears in the source system."
 TARGET_FIELD_REQUIRED = "Write the field name as it appears in the target system."

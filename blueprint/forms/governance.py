@@ -10,7 +10,6 @@ from django import forms
 
 from blueprint.forms.base import ItemForm
 from blueprint.models import ExceptionRule, Guardrail, OwnershipRule, System
-from blueprint.rules import OWNER_TAKEN as OWNER_DUPLICATE  # noqa: F401 - tests name it here
 
 OWNER_SYSTEM_REQUIRED = "Choose the system whose configuration this person or role owns."
 OWNER_MISSING = "Name the owner: a person, a role written out, or both."

@@ -9,13 +9,6 @@ from django import forms
 
 from blueprint.forms.base import ItemForm
 from blueprint.models import Attribute, Entity, EntityCopy, Outcome, ReasonCode, Relationship
-from blueprint.rules import (  # noqa: F401 - the rules live there; tests name them here
-    ATTRIBUTE_NAME_TAKEN,
-    ENTITY_NAME_TAKEN,
-    OUTCOME_NAME_TAKEN,
-)
-from blueprint.rules import COPY_TAKEN as COPY_DUPLICATE  # noqa: F401
-from blueprint.rules import REASON_TAKEN as REASON_DUPLICATE  # noqa: F401
 
 HISTORY_DECISION_REQUIRED = (
     "Choose what happens to historical data: overwrite it from the source of truth, "

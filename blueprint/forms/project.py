@@ -10,10 +10,7 @@ from blueprint.document import Document, DocumentFormatError, document_from_json
 from blueprint.forms.base import ItemForm
 from blueprint.interchange.templates import template_get, templates_list
 from blueprint.models import Membership, Project, Role, System
-from blueprint.rules import (
-    SYSTEM_NAME_TAKEN,  # noqa: F401 - the rule lives there; forms name it too
-    document_problems,
-)
+from blueprint.rules import document_problems
 
 MEMBER_UNKNOWN = "Nobody with this email address has an account yet."
 MEMBER_ALREADY = "{name} is already a member of this project."

@@ -8,7 +8,6 @@ from django import forms
 
 from blueprint.forms.base import ItemForm
 from blueprint.models import Automation, Report, ReportDimension, TimeWindow
-from blueprint.rules import DIMENSION_NAME_TAKEN  # noqa: F401 - the rules live there; tests name them here
 
 DIMENSION_REPORT_UNKNOWN = "This dimension's report is not part of this project."
 TRIGGER_REQUIRED = "Choose the {what} that triggers it."

@@ -14,7 +14,6 @@ from blueprint.models import (
     JourneyStep,
     Scenario,
 )
-from blueprint.rules import CATEGORY_ALREADY_NA  # noqa: F401 - the rules live there; tests name them here
 
 CATEGORY_UNKNOWN = "Choose one of the five scenario categories."
 STEP_NOT_JOURNEY = "Steps belong to multi-system journeys only; “{title}” is not a journey."

@@ -14,7 +14,6 @@ from blueprint.forms.governance import (
     GUARDRAIL_NO_SYSTEMS,
     GUARDRAIL_SYSTEM_REQUIRED,
     MANUAL_OWNER_REQUIRED,
-    OWNER_DUPLICATE,
     OWNER_MISSING,
     OWNER_SYSTEM_REQUIRED,
     RETRY_POLICY_REQUIRED,
@@ -24,6 +23,7 @@ from blueprint.forms.governance import (
     OwnershipRuleForm,
 )
 from blueprint.models import Guardrail, OwnershipRule, Project
+from blueprint.rules import OWNER_TAKEN
 from tests.factories import (
     AttributeFactory,
     ExceptionRuleFactory,
@@ -68,7 +68,7 @@ class TestOwnershipRuleForm:
         form = self.form(project, owner_name="Olga")
         assert not form.is_valid()
         scope = OwnershipRule.Area.INTEGRATION.label
-        assert form.errors["area"] == [OWNER_DUPLICATE.format(scope=scope, owner="Ian – Architect")]
+        assert form.errors["area"] == [OWNER_TAKEN.format(scope=scope, owner="Ian – Architect")]
 
     def test_one_configuration_owner_per_system(self, project: Project) -> None:
         crm, erp = SystemFactory(project=project, name="CRM"), SystemFactory(project=project)
@@ -77,7 +77,7 @@ class TestOwnershipRuleForm:
         )
         form = self.form(project, area="system_config", system=crm.pk, owner_name="Olga")
         assert not form.is_valid()
-        message = OWNER_DUPLICATE.format(scope="The configuration of CRM", owner="Cleo")
+        message = OWNER_TAKEN.format(scope="The configuration of CRM", owner="Cleo")
         assert form.errors["system"] == [message]
         other = self.form(project, area="system_config", system=erp.pk, owner_name="Olga")
         assert other.is_valid(), other.errors

@@ -9,16 +9,11 @@ import pytest
 from blueprint.forms.base import CROSS_PROJECT_CHOICE
 from blueprint.forms.mapping import (
     ATTRIBUTE_IN_IDENTITY,
-    ATTRIBUTE_NAME_TAKEN,
-    COPY_DUPLICATE,
     COPY_IS_HOME,
-    ENTITY_NAME_TAKEN,
     HISTORY_DECISION_REQUIRED,
     HOME_ALREADY_A_COPY,
     IDENTITY_NEEDS_ENTITY,
     IDENTITY_OTHER_ENTITY,
-    OUTCOME_NAME_TAKEN,
-    REASON_DUPLICATE,
     AttributeForm,
     EntityCopyForm,
     EntityForm,
@@ -28,6 +23,13 @@ from blueprint.forms.mapping import (
     RelationshipForm,
 )
 from blueprint.models import Attribute, Entity, Project, System
+from blueprint.rules import (
+    ATTRIBUTE_NAME_TAKEN,
+    COPY_TAKEN,
+    ENTITY_NAME_TAKEN,
+    OUTCOME_NAME_TAKEN,
+    REASON_TAKEN,
+)
 from tests.factories import (
     AttributeFactory,
     EntityCopyFactory,
@@ -171,7 +173,7 @@ class TestEntityCopyForm:
         EntityCopyFactory(entity=contact, system=erp)
         form = EntityCopyForm({"entity": contact.pk, "system": erp.pk}, project=project)
         assert not form.is_valid()
-        assert form.errors["system"] == [COPY_DUPLICATE.format(entity="Contact", system="NetSuite")]
+        assert form.errors["system"] == [COPY_TAKEN.format(entity="Contact", system="NetSuite")]
         assert not form.non_field_errors()
 
     def test_a_copy_keeps_its_own_system_when_edited(
@@ -284,7 +286,7 @@ class TestReasonCodeForm:
         ReasonCodeFactory(outcome=won, code="pricing")
         form = ReasonCodeForm({"outcome": won.pk, "code": "PRICING"}, project=project)
         assert not form.is_valid()
-        assert form.errors["code"] == [REASON_DUPLICATE.format(outcome="Won", code="PRICING")]
+        assert form.errors["code"] == [REASON_TAKEN.format(outcome="Won", code="PRICING")]
 
     def test_the_same_code_under_another_outcome_is_fine(self, project: Project) -> None:
         ReasonCodeFactory(outcome=OutcomeFactory(project=project), code="pricing")

@@ -8,7 +8,6 @@ import pytest
 
 from blueprint.forms.base import CROSS_PROJECT_CHOICE
 from blueprint.forms.requirements import (
-    DIMENSION_NAME_TAKEN,
     DIMENSION_REPORT_UNKNOWN,
     SENDING_SYSTEM_REQUIRED,
     TRIGGER_REQUIRED,
@@ -17,6 +16,7 @@ from blueprint.forms.requirements import (
     ReportForm,
 )
 from blueprint.models import Automation, Project, TimeWindow
+from blueprint.rules import DIMENSION_NAME_TAKEN
 from tests.factories import (
     AttributeFactory,
     AutomationFactory,

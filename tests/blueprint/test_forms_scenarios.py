@@ -6,7 +6,6 @@ import pytest
 
 from blueprint.forms.base import CROSS_PROJECT_CHOICE
 from blueprint.forms.scenarios import (
-    CATEGORY_ALREADY_NA,
     CATEGORY_UNKNOWN,
     NO_SYSTEMS_YET,
     REASON_REQUIRED,
@@ -16,6 +15,7 @@ from blueprint.forms.scenarios import (
     ScenarioForm,
 )
 from blueprint.models import CATEGORY_QUESTIONS, Category, Project
+from blueprint.rules import CATEGORY_ALREADY_NA
 from tests.factories import (
     CategoryNotApplicableFactory,
     JourneyStepFactory,

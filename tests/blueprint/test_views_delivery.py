@@ -14,11 +14,8 @@ from pytest_django.asserts import assertInHTML
 
 from blueprint.forms.base import CROSS_PROJECT_CHOICE
 from blueprint.forms.delivery import (
-    AUDIT_TOPIC_TAKEN,
     CONTRACT_PROMPTS,
-    CONTRACT_TOPIC_TAKEN,
     DONE_NEEDS_NOTE,
-    PHASE_ALREADY_PLANNED,
     AuditForm,
     ContractForm,
     PhaseForm,
@@ -34,6 +31,7 @@ from blueprint.models import (
     Project,
     System,
 )
+from blueprint.rules import AUDIT_TOPIC_TAKEN, CONTRACT_TOPIC_TAKEN, PHASE_ALREADY_PLANNED
 from tests.conftest import HX
 from tests.factories import (
     AuditItemFactory,

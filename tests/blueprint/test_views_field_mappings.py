@@ -15,8 +15,6 @@ from pytest_django.asserts import assertInHTML
 
 from blueprint.forms.base import CROSS_PROJECT_CHOICE
 from blueprint.forms.field_mappings import (
-    MAPPING_DUPLICATE,
-    SAME_SYSTEM,
     SOURCE_FIELD_REQUIRED,
     TARGET_FIELD_REQUIRED,
     FieldMappingForm,
@@ -24,6 +22,7 @@ from blueprint.forms.field_mappings import (
 )
 from blueprint.models import Attribute, FieldMapping, Project, System
 from blueprint.readiness import readiness_for_project
+from blueprint.rules import MAPPING_TAKEN, SAME_SYSTEM
 from blueprint.views.field_mappings import MAPPING_KIND, PER_PAGE
 from tests.conftest import HX
 from tests.factories import (
@@ -512,7 +511,7 @@ class TestCreate:
         body = response.content.decode()
         existing = "Salesforce.Lead_Status__c → NetSuite.CUSTOMER_STATUS"
         assert response.status_code == 422
-        assert MAPPING_DUPLICATE.format(mapping=existing) in body
+        assert MAPPING_TAKEN.format(mapping=existing) in body
         assert FieldMapping.objects.count() == 1
 
     def test_the_same_fields_between_other_systems_are_fine(
@@ -625,7 +624,7 @@ class TestUpdate:
         data = valid(crm, erp, source_field="Email", target_field="EMAIL", revision=1)
         response = alice.post(url("item_update", project, mapping.pk), data, **HX)
         assert response.status_code == 422
-        assert MAPPING_DUPLICATE.format(mapping=other) in response.content.decode()
+        assert MAPPING_TAKEN.format(mapping=other) in response.content.decode()
         mapping.refresh_from_db()
         assert mapping.source_field == "Lead_Status__c"
 
@@ -732,7 +731,7 @@ class TestMappingForm:
         )
         form = self._form(project, valid(crm, erp, target_field=" customer_status "))
         assert not form.is_valid()
-        assert form.errors == {"target_field": [MAPPING_DUPLICATE.format(mapping=existing)]}
+        assert form.errors == {"target_field": [MAPPING_TAKEN.format(mapping=existing)]}
         assert self._form(project, valid(crm, erp), instance=existing).is_valid()
 
     def test_a_duplicate_in_another_project_does_not_count(

@@ -14,12 +14,12 @@ from blueprint.forms.base import CROSS_PROJECT_CHOICE
 from blueprint.forms.governance import (
     GUARDRAIL_FORBIDDEN_REQUIRED,
     GUARDRAIL_NO_SYSTEMS,
-    OWNER_DUPLICATE,
     OWNER_MISSING,
     OWNER_SYSTEM_REQUIRED,
     RETRY_POLICY_REQUIRED,
 )
 from blueprint.models import ExceptionRule, Guardrail, OwnershipRule, Project, System
+from blueprint.rules import OWNER_TAKEN
 from tests.conftest import HX
 from tests.factories import (
     AttributeFactory,
@@ -110,9 +110,7 @@ class TestOwnership:
         response = alice.post(url("item_create", project, "ownership"), data, **HX)
         body = response.content.decode()
         assert response.status_code == 422
-        message = OWNER_DUPLICATE.format(
-            scope="Data standards and definitions", owner="Priya Raman"
-        )
+        message = OWNER_TAKEN.format(scope="Data standards and definitions", owner="Priya Raman")
         assert_error_at(body, "area", message)
         assert OwnershipRule.objects.count() == 1
 

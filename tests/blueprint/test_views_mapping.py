@@ -20,16 +20,11 @@ from accounts.models import User
 from blueprint.forms.base import CROSS_PROJECT_CHOICE
 from blueprint.forms.mapping import (
     ATTRIBUTE_IN_IDENTITY,
-    ATTRIBUTE_NAME_TAKEN,
-    COPY_DUPLICATE,
     COPY_IS_HOME,
-    ENTITY_NAME_TAKEN,
     HISTORY_DECISION_REQUIRED,
     HOME_ALREADY_A_COPY,
     IDENTITY_NEEDS_ENTITY,
     IDENTITY_OTHER_ENTITY,
-    OUTCOME_NAME_TAKEN,
-    REASON_DUPLICATE,
 )
 from blueprint.models import (
     Attribute,
@@ -41,6 +36,13 @@ from blueprint.models import (
     Relationship,
     Role,
     System,
+)
+from blueprint.rules import (
+    ATTRIBUTE_NAME_TAKEN,
+    COPY_TAKEN,
+    ENTITY_NAME_TAKEN,
+    OUTCOME_NAME_TAKEN,
+    REASON_TAKEN,
 )
 from tests.conftest import HX, client_for
 from tests.factories import (
@@ -583,7 +585,7 @@ class TestCopy:
         EntityCopyFactory(entity=contact, system=erp)
         data = {"entity": contact.pk, "system": erp.pk, "reason": "Typed again"}
         response = alice.post(url("item_create", project, "copy"), data, **HX)
-        message = COPY_DUPLICATE.format(entity="Contact", system="NetSuite")
+        message = COPY_TAKEN.format(entity="Contact", system="NetSuite")
         assert_field_error(response, "system", message)
         assert "Typed again" in response.content.decode()
         assert EntityCopy.objects.filter(entity=contact).count() == 1
@@ -936,7 +938,7 @@ class TestReason:
         ReasonCodeFactory(outcome=won, code="pricing")
         data = {"outcome": won.pk, "code": "Pricing", "description": "Typed"}
         response = alice.post(url("item_create", project, "reason"), data, **HX)
-        message = REASON_DUPLICATE.format(outcome="Won", code="Pricing")
+        message = REASON_TAKEN.format(outcome="Won", code="Pricing")
         assert_field_error(response, "code", message)
         assert 'value="Pricing"' in response.content.decode()
         assert won.reasons.count() == 1

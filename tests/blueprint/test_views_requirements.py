@@ -11,12 +11,12 @@ from django.utils.html import escape
 
 from blueprint.forms.base import CROSS_PROJECT_CHOICE
 from blueprint.forms.requirements import (
-    DIMENSION_NAME_TAKEN,
     DIMENSION_REPORT_UNKNOWN,
     SENDING_SYSTEM_REQUIRED,
     TRIGGER_REQUIRED,
 )
 from blueprint.models import Automation, Project, Report, ReportDimension
+from blueprint.rules import DIMENSION_NAME_TAKEN
 from tests.conftest import HX
 from tests.factories import (
     AttributeFactory,

@@ -11,7 +11,6 @@ from django.utils.html import escape
 
 from blueprint.forms.base import CROSS_PROJECT_CHOICE
 from blueprint.forms.scenarios import (
-    CATEGORY_ALREADY_NA,
     CATEGORY_UNKNOWN,
     REASON_REQUIRED,
     STEP_NOT_JOURNEY,
@@ -24,6 +23,7 @@ from blueprint.models import (
     Scenario,
     System,
 )
+from blueprint.rules import CATEGORY_ALREADY_NA
 from tests.conftest import HX
 from tests.factories import (
     AutomationFactory,

@@ -506,6 +506,15 @@ def label_of(section: str, item: Any, doc: Document) -> str:
     return str(getattr(item, "name", None) or getattr(item, "title", None) or item.id)
 
 
+def doc_field_name(section: Section, model_field: str) -> str:
+    """The document's name for a model field: "attribute" -> "attribute_id",
+    "forbidden_systems" -> "forbidden_system_ids", "rationale" stays."""
+    for doc_field, (name, _target) in section.m2m.items():
+        if name == model_field:
+            return doc_field
+    return f"{model_field}_id" if f"{model_field}_id" in section.refs else model_field
+
+
 def choice_label(section: str, field_name: str, value: str) -> str:
     model_field = SECTION_BY_NAME[section].model._meta.get_field(field_name)
     return str(dict(model_field.flatchoices).get(value, value))

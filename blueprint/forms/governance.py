@@ -10,6 +10,7 @@ from django import forms
 
 from blueprint.forms.base import ItemForm
 from blueprint.models import ExceptionRule, Guardrail, OwnershipRule, System
+from blueprint.models.governance import GUARDRAIL_MAY, GUARDRAIL_NEEDS
 
 OWNER_SYSTEM_REQUIRED = "Choose the system whose configuration this person or role owns."
 OWNER_MISSING = "Name the owner: a person, a role written out, or both."
@@ -26,20 +27,12 @@ GUARDRAIL_DATA_REQUIRED = "Say which data must stay out, e.g. “card numbers an
 GUARDRAIL_FORBIDDEN_REQUIRED = "Tick at least one system this data must not cross into."
 GUARDRAIL_NO_SYSTEMS = "This project has no systems yet: add them on the overview first."
 
-GUARDRAIL_NEEDS: dict[Guardrail.Kind, dict[str, str]] = {
-    Guardrail.Kind.NEVER_OVERWRITE: {"attribute": GUARDRAIL_ATTRIBUTE_REQUIRED},
-    Guardrail.Kind.SINGLE_SYSTEM: {
-        "attribute": GUARDRAIL_ATTRIBUTE_REQUIRED,
-        "system": GUARDRAIL_SYSTEM_REQUIRED,
-    },
-    Guardrail.Kind.NO_CROSSING: {
-        "data_description": GUARDRAIL_DATA_REQUIRED,
-        "forbidden_systems": GUARDRAIL_FORBIDDEN_REQUIRED,
-    },
-}
-# What a kind may say without having to.
-GUARDRAIL_OPTIONAL: dict[Guardrail.Kind, set[str]] = {
-    Guardrail.Kind.NEVER_OVERWRITE: {"protected_systems"},
+# What the form says at a field a guardrail's kind needs (GUARDRAIL_NEEDS) left empty.
+GUARDRAIL_REQUIRED: dict[str, str] = {
+    "attribute": GUARDRAIL_ATTRIBUTE_REQUIRED,
+    "system": GUARDRAIL_SYSTEM_REQUIRED,
+    "data_description": GUARDRAIL_DATA_REQUIRED,
+    "forbidden_systems": GUARDRAIL_FORBIDDEN_REQUIRED,
 }
 GUARDRAIL_EMPTY: dict[str, Callable[[], Any]] = {
     "attribute": lambda: None,
@@ -193,13 +186,10 @@ class GuardrailForm(ItemForm):
         kind = cleaned.get("kind")
         if kind is None:
             return cleaned
-        needs = GUARDRAIL_NEEDS[Guardrail.Kind(kind)]
-        keeps = set(needs) | GUARDRAIL_OPTIONAL.get(Guardrail.Kind(kind), set())
-        for field, message in needs.items():
-            value = cleaned.get(field)
-            missing = not value.strip() if isinstance(value, str) else not value
-            if missing and not self.has_error(field):
-                self.add_error(field, message)
+        keeps = {*GUARDRAIL_NEEDS.get(kind, ()), *GUARDRAIL_MAY.get(kind, ())}
+        for field in Guardrail.unanswered(kind, cleaned.get, lambda text: not text.strip()):
+            if not self.has_error(field):
+                self.add_error(field, GUARDRAIL_REQUIRED[field])
         if self.has_error("forbidden_systems") and not self._project_has_systems():
             # With no checkbox to show, the field's own error would not be seen.
             self.add_error(None, GUARDRAIL_NO_SYSTEMS)

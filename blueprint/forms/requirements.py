@@ -8,16 +8,11 @@ from django import forms
 
 from blueprint.forms.base import ItemForm
 from blueprint.models import Automation, Report, ReportDimension, TimeWindow
+from blueprint.models.requirements import TRIGGER_FIELDS
 
 DIMENSION_REPORT_UNKNOWN = "This dimension's report is not part of this project."
 TRIGGER_REQUIRED = "Choose the {what} that triggers it."
 SENDING_SYSTEM_REQUIRED = "Choose the system that sends it or acts."
-
-TRIGGER_FIELDS = {
-    Automation.TriggerType.SCENARIO: ("trigger_scenario", "scenario"),
-    Automation.TriggerType.ATTRIBUTE: ("trigger_attribute", "attribute"),
-    Automation.TriggerType.OUTCOME: ("trigger_outcome", "outcome"),
-}
 
 
 class ReportForm(ItemForm):
@@ -127,9 +122,10 @@ class AutomationForm(ItemForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         trigger_type = cleaned.get("trigger_type")
-        for value, (field, what) in TRIGGER_FIELDS.items():
+        for value, field in TRIGGER_FIELDS.items():
             if value != trigger_type:
                 cleaned[field] = None
             elif cleaned.get(field) is None and not self.has_error(field):
+                what = Automation.trigger_noun(value)
                 self.add_error(field, TRIGGER_REQUIRED.format(what=what))
         return cleaned

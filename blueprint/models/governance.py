@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import models
 
 from blueprint.models.base import BlueprintItem
@@ -160,3 +163,30 @@ class Guardrail(BlueprintItem):
         if self.kind == self.Kind.NEVER_OVERWRITE:
             return f"Never overwrite {target}"
         return f"{target} changes only in {self.system or 'one system'}"
+
+    @staticmethod
+    def unanswered(
+        kind: str, value: Callable[[str], Any], blank: Callable[[str], bool]
+    ) -> list[str]:
+        """The fields a guardrail of this kind must fill and does not (`value(field)` reads
+        one, by model field name): the form asks for them and readiness reports them."""
+        missing = []
+        for field in GUARDRAIL_NEEDS.get(kind, ()):
+            answer = value(field)
+            if field == "data_description" and value("attribute"):
+                continue  # naming the attribute says which data
+            if blank(answer) if isinstance(answer, str) else not answer:
+                missing.append(field)
+        return missing
+
+
+# What each kind of guardrail must say, and what it may say besides; whatever else it
+# carries is emptied when the form saves it.
+GUARDRAIL_NEEDS: dict[str, tuple[str, ...]] = {
+    Guardrail.Kind.NEVER_OVERWRITE: ("attribute",),
+    Guardrail.Kind.SINGLE_SYSTEM: ("attribute", "system"),
+    Guardrail.Kind.NO_CROSSING: ("data_description", "forbidden_systems"),
+}
+GUARDRAIL_MAY: dict[str, tuple[str, ...]] = {
+    Guardrail.Kind.NEVER_OVERWRITE: ("protected_systems",),
+}

@@ -143,8 +143,22 @@ class Automation(BlueprintItem):
 
     @property
     def trigger(self) -> object | None:
-        return {
-            self.TriggerType.SCENARIO: self.trigger_scenario,
-            self.TriggerType.ATTRIBUTE: self.trigger_attribute,
-            self.TriggerType.OUTCOME: self.trigger_outcome,
-        }.get(self.trigger_type)
+        field = TRIGGER_FIELDS.get(self.trigger_type)
+        return getattr(self, field) if field else None
+
+    @staticmethod
+    def trigger_noun(trigger_type: str) -> str:
+        """What triggers it, in a sentence: "scenario", "attribute", "outcome"."""
+        field = TRIGGER_FIELDS.get(trigger_type)
+        if field is None:
+            return "trigger"
+        return str(Automation._meta.get_field(field).related_model._meta.verbose_name)
+
+
+# The field that names the trigger of each trigger type: the form keeps only that one, and
+# readiness asks for it.
+TRIGGER_FIELDS: dict[str, str] = {
+    Automation.TriggerType.SCENARIO: "trigger_scenario",
+    Automation.TriggerType.ATTRIBUTE: "trigger_attribute",
+    Automation.TriggerType.OUTCOME: "trigger_outcome",
+}

@@ -22,6 +22,15 @@ def _label(choices: type[Any], value: str) -> str:
     return dict(choices.choices).get(value, value)
 
 
+_QUESTION_WORDS = frozenset({"which", "the", "how", "what", "who", "where", "why", "when"})
+
+
+def _what(model: type[Any], field: str) -> str:
+    """A field as what a finding says is not said: "which attribute", "which data"."""
+    text = str(model._meta.get_field(field).verbose_name)
+    return text if text.split()[0].lower() in _QUESTION_WORDS else f"which {text}"
+
+
 def _lower(label: str) -> str:
     """A label inside a sentence: "Rate limits" -> "rate limits", "Source record ID" stays ID."""
     return label[:1].lower() + label[1:]

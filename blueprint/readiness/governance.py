@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from blueprint.document import SECTION_BY_NAME, doc_field_name
 from blueprint.models import ExceptionRule, Guardrail, OwnershipRule
-from blueprint.readiness.base import _blank, _label, _lower, _q, _Run, is_acronym
+from blueprint.readiness.base import _blank, _label, _lower, _q, _Run, _what, is_acronym
+
+_GUARDRAILS = SECTION_BY_NAME["guardrails"]
 
 # Every integration meets these (seed 002); "conflicting automations" joins them as soon
 # as there are two automations to conflict.
@@ -163,21 +166,19 @@ def _guardrails(run: _Run) -> None:
     doc = run.doc
     for guard in doc.guardrails:
         attribute = doc.get("attributes", guard.attribute_id)
-        missing = []
         if guard.kind == Guardrail.Kind.NO_CROSSING:
             name = f"The guardrail keeping {_q(guard.data_description.strip() or '?')} out"
-            if _blank(guard.data_description) and attribute is None:
-                missing.append("which data")
-            if not guard.forbidden_system_ids:
-                missing.append("which systems it must not cross into")
         else:
             name = f"The guardrail {_q(_label(Guardrail.Kind, guard.kind))}"
             if attribute is not None:
                 name += f" on {run.attribute(attribute.id)}"
-            if attribute is None:
-                missing.append("which attribute")
-            if guard.kind == Guardrail.Kind.SINGLE_SYSTEM and guard.system_id is None:
-                missing.append("the one system where it may change")
+
+        def value(field: str, guard: Any = guard) -> Any:
+            return getattr(guard, doc_field_name(_GUARDRAILS, field))
+
+        missing = [
+            _what(Guardrail, field) for field in Guardrail.unanswered(guard.kind, value, _blank)
+        ]
         run.check(
             "governance.guardrail_incomplete",
             not missing,

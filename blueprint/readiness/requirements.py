@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from blueprint.document import Key
+from blueprint.document import SECTION_BY_NAME, Key
 from blueprint.models import Automation
+from blueprint.models.requirements import TRIGGER_FIELDS
 from blueprint.readiness.base import _blank, _label, _lower, _q, _Run, is_acronym
-
-_TRIGGER_FIELD = {
-    Automation.TriggerType.SCENARIO: ("trigger_scenario_id", "scenarios", "scenario"),
-    Automation.TriggerType.ATTRIBUTE: ("trigger_attribute_id", "attributes", "attribute"),
-    Automation.TriggerType.OUTCOME: ("trigger_outcome_id", "outcomes", "outcome"),
-}
 
 
 def _reports(run: _Run) -> None:
@@ -56,9 +51,9 @@ def _automations(run: _Run) -> None:
     senders: dict[tuple[str, Key, str, str], dict[Key, Any]] = defaultdict(dict)
     for automation in doc.automations:
         name = f"Automation {_q(automation.name)}"
-        id_field, section, noun = _TRIGGER_FIELD.get(
-            automation.trigger_type, ("trigger_outcome_id", "outcomes", "trigger")
-        )
+        noun = Automation.trigger_noun(automation.trigger_type)
+        id_field = f"{TRIGGER_FIELDS.get(automation.trigger_type, 'trigger_outcome')}_id"
+        section = SECTION_BY_NAME["automations"].refs[id_field]
         trigger = getattr(automation, id_field)
         run.check(
             "requirements.automation_without_trigger",

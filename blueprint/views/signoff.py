@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.views import locked_out_message
 from blueprint.access import ProjectAccess, get_project_for
 from blueprint.diff import document_diff
 from blueprint.document import Document, document_from_json, document_load
@@ -146,6 +148,12 @@ def signoff_approve_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = ApproveForm(request.POST)
     if not form.is_valid():
         return _signoff_response(request, access, status=422, approve_form=form)
+    # The password is asked for again, so it is throttled like the sign-in: authenticate()
+    # lets django-axes count a wrong one and refuse once the account is locked out.
+    authenticate(request, username=request.user.email, password=form.cleaned_data["password"])
+    if getattr(request, "axes_locked_out", False):
+        form.add_error("password", locked_out_message())
+        return _signoff_response(request, access, status=429, approve_form=form)
     try:
         result = signoff_approve(
             project=access.project,

@@ -25,7 +25,7 @@ from blueprint.systemmap import systemmap_svg
 from blueprint.views.types import HtmxHttpRequest
 
 # The standalone SVG may only draw itself: no scripts, no fetches.
-SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+SVG_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -50,6 +50,9 @@ ROLE_TAKEN = "{role} is already held by {other}: a sign-off role has one holder.
 EMAIL_TWICE = "“{email}” is named twice."
 UNKNOWN_ANSWER = "“{key}” is not a question of the category {category}; its questions are: {keys}."
 IDENTITY_OTHER_ENTITY = "Choose from this entity's own attributes."
+# Django's own wording for the first, which every form field says too.
+NUL_CHARACTER = "{field}: null characters are not allowed."
+NOT_TEXT = "{field} holds a broken character (an unpaired surrogate), which is not text."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,6 +125,8 @@ class Problem:
         item = doc.get(self.section, self.item_id)
         noun = SECTION_NOUNS.get(self.section, self.section)
         name = label_of(self.section, item, doc) if item is not None else str(self.item_id)
+        # A name that is itself broken text is shown with the broken part replaced.
+        name = name.encode("utf-8", "replace").decode("utf-8").replace("\x00", "�")
         return f"{noun} “{name.strip()}”: {self.message}"
 
 
@@ -381,8 +386,44 @@ def member_problems(doc: Document) -> list[Problem]:
     return found
 
 
+def _not_text(value: str) -> str | None:
+    """NUL_CHARACTER or NOT_TEXT when a text cannot be stored as it is, else None."""
+    if "\x00" in value:
+        return NUL_CHARACTER
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return NOT_TEXT
+    return None
+
+
+def text_problems(doc: Document) -> list[Problem]:
+    """Text no database stores (a NUL, an unpaired surrogate), anywhere in the document."""
+    found: list[Problem] = []
+    parts: list[tuple[str, Any]] = [("project", doc.project)]
+    parts += [("members", m) for m in doc.members]
+    parts += [(s.name, item) for s in SECTIONS for item in getattr(doc, s.name)]
+    for section, item in parts:
+        for f in dataclasses.fields(item):
+            values = getattr(item, f.name)
+            if isinstance(values, dict):
+                values = [*values.keys(), *values.values()]
+            for value in values if isinstance(values, list | tuple) else [values]:
+                if isinstance(value, str) and (message := _not_text(value)):
+                    label = f.name.replace("_", " ").capitalize()
+                    key = (
+                        getattr(item, "id", None) if section not in ("project", "members") else None
+                    )
+                    found.append(Problem(section, key, f.name, message.format(field=label)))
+                    break
+    return found
+
+
 def document_problems(doc: Document) -> list[Problem]:
     """Every storage rule a document breaks, in document order."""
+    text = text_problems(doc)
+    if text:
+        return text  # names and labels built from such text could not even be shown
     found: list[Problem] = member_problems(doc) + reference_problems(doc)
     found.extend(unique_problems(doc))
     for section in SECTIONS:

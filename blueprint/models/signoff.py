@@ -63,6 +63,11 @@ class Approval(models.Model):
     def __str__(self) -> str:
         return f"{self.signer_name}: {self.meaning}"
 
+    def signs(self, sha256: str) -> bool:
+        """Whether this signature is on the content with this SHA-256 (21 CFR 11.70: a
+        signature stays bound to what was signed, so it cannot be moved to other content)."""
+        return bool(sha256) and self.content_hash == sha256
+
 
 class AppendOnly(Exception):
     """The activity log is never changed or deleted."""

@@ -99,9 +99,9 @@ def test_the_three_role_holders_sign_off_a_ready_blueprint(
     signoff.goto(f"{live_server.url}/p/{project.pk}/versions/")
     row = signoff.get_by_role("row").filter(has=signoff.get_by_role("link", name="Version 1"))
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("Bianca Rossi (business leader)")
-    expect(row).to_contain_text("Pedro Alves (process owner)")
-    expect(row).to_contain_text("Sven Berg (systems owner)")
+    expect(row).to_contain_text("Bianca Rossi, approved as business leader")
+    expect(row).to_contain_text("Pedro Alves, approved as process owner")
+    expect(row).to_contain_text("Sven Berg, approved as systems owner")
     shot(signoff, "10-versions")
 
     project.refresh_from_db()

@@ -196,6 +196,11 @@ AXES_USERNAME_CALLABLE = "accounts.views.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address: say how many
+# proxies set X-Forwarded-For, so that one address locking out is one client, not everyone.
+if env_int("BLUEPRINT_PROXY_COUNT", 0):
+    AXES_IPWARE_PROXY_COUNT = env_int("BLUEPRINT_PROXY_COUNT", 0)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # A session lasts a working day at most; signing out ends it on the server.
 SESSION_COOKIE_AGE = env_int("BLUEPRINT_SESSION_HOURS", 12) * 3600

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,7 +83,21 @@ def page(browser, transactional_db) -> Iterator[object]:
     try:
         yield page
     finally:
-        context.close()
+        quiet_close(context)
+
+
+def quiet_close(context) -> None:
+    """Close a browser context once the live server has answered its last request.
+
+    A heartbeat or an htmx request still being served while the test database is flushed
+    can deadlock PostgreSQL (TRUNCATE waits for the request's row lock, and the other way
+    round): leave every page first, then give the server a moment to finish.
+    """
+    for open_page in context.pages:
+        with contextlib.suppress(Exception):  # a page that is already gone
+            open_page.goto("about:blank")
+    time.sleep(0.5)
+    context.close()
 
 
 def login(page, live_server, email: str, password: str) -> None:

@@ -18,7 +18,7 @@ from accounts.models import User
 from blueprint.interchange.json import project_import
 from blueprint.models import Project
 from tests.blueprint.blueprints import ready_document
-from tests.e2e.conftest import TIMEOUT_MS, login
+from tests.e2e.conftest import TIMEOUT_MS, login, quiet_close
 from tests.factories import PASSWORD, UserFactory
 
 # The role holders of ready_document(), as (email, display name).
@@ -43,7 +43,7 @@ def second_browser(browser: Browser) -> Iterator[Page]:
     try:
         yield context.new_page()
     finally:
-        context.close()
+        quiet_close(context)
 
 
 def sign_in_and_open(page: Page, live_server, user: User | str, path: str) -> None:

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+from django.db.models import F
+
 from accounts.models import User
 from blueprint.models import ActivityEntry, Project
+
+
+def change_number_of(project: Project | int) -> int:
+    """The project's change number as committed now (not as an old instance holds it)."""
+    pk = project if isinstance(project, int) else project.pk
+    number = Project.objects.filter(pk=pk).values_list("change_number", flat=True).first()
+    return number or 0
 
 
 def activity_record(
@@ -22,7 +32,48 @@ def activity_record(
     after: dict[str, Any] | None = None,
     comment: str = "",
 ) -> ActivityEntry:
+    """Log one change and move the project's change number on.
+
+    The UPDATE locks the project's row until the caller's transaction commits, so two
+    writers to one project take numbers in the order they commit, and a reader that has
+    seen number N has seen every change up to N.
+    """
+    with transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(change_number=F("change_number") + 1)
+        number = change_number_of(project)
+        project.change_number = number
+        return _entry(
+            project,
+            user,
+            action,
+            artifact,
+            item_kind,
+            kind_slug,
+            item_pk,
+            item_label,
+            before,
+            after,
+            comment,
+            number,
+        )
+
+
+def _entry(
+    project: Project,
+    user: User | None,
+    action: str,
+    artifact: str,
+    item_kind: str,
+    kind_slug: str,
+    item_pk: int | None,
+    item_label: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    comment: str,
+    number: int,
+) -> ActivityEntry:
     return ActivityEntry.objects.create(
+        change_number=number,
         project=project,
         user=user if user is not None and user.pk else None,
         user_name=str(user) if user is not None and user.pk else "",

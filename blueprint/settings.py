@@ -167,6 +167,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Readiness (and what is derived from it) is cached under the project's change number.
+# One process: local memory. Several servers: a shared cache, the database's
+# (BLUEPRINT_CACHE=db, after `manage.py createcachetable`) or Redis (redis://host:6379/0,
+# with the redis package installed).
+_CACHE = env_str("BLUEPRINT_CACHE", "locmem")
+if _CACHE.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE}
+    }
+elif _CACHE == "db":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "blueprint_cache",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+
 # Content-Security-Policy (django-csp): everything from this site, nothing inline, and no
 # eval (htmx runs with allowEval off; behaviour lives in static/js/app.js).
 CONTENT_SECURITY_POLICY = {

@@ -8,6 +8,23 @@ from blueprint.models import Project, Role
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 
+def touched(project: Project) -> None:
+    """What every recorded write does to the project's change number, for a test that
+    changed the blueprint through the ORM (factories) instead of through the app."""
+    from django.db.models import F
+
+    Project.objects.filter(pk=project.pk).update(change_number=F("change_number") + 1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: a rolled-back database reuses ids, and a
+    readiness cached for project 1 by one test is not the next test's project 1."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def project(db: None) -> Project:
     return ProjectFactory(name="Lead-to-cash")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -30,6 +32,10 @@ class Project(models.Model):
         max_length=64, blank=True, help_text="SHA-256 of the blueprint frozen for sign-off."
     )
     review_requested_at = models.DateTimeField(null=True, blank=True)
+    # Counts the project's recorded changes: every write bumps it in its own transaction
+    # (blueprint.activity.activity_record), so it orders changes the way they committed.
+    # The live feed asks "what changed since N"; readiness is cached under it.
+    change_number = models.PositiveBigIntegerField(default=0, editable=False)
     review_snapshot = models.TextField(
         blank=True, help_text="Canonical JSON of the blueprint frozen for sign-off."
     )
@@ -44,6 +50,17 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A project read before someone else's change must not write its old change number
+        # back: only activity_record moves it, with an UPDATE of its own.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "change_number"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_frozen(self) -> bool:

@@ -102,12 +102,17 @@ class ActivityEntry(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     comment = models.TextField(blank=True)
+    # The project's change number this entry brought it to (Project.change_number).
+    change_number = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = "activity entry"
         verbose_name_plural = "activity log"
-        indexes = [models.Index(fields=["project", "-at"])]
+        indexes = [
+            models.Index(fields=["project", "-at"]),
+            models.Index(fields=["project", "change_number"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_name} {self.get_action_display().lower()} {self.item_label}".strip()

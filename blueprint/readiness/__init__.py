@@ -32,7 +32,11 @@ from blueprint.readiness.catalogue import (
     GENERAL,
     CheckInfo,
 )
-from blueprint.readiness.engine import readiness_evaluate, readiness_for_project
+from blueprint.readiness.engine import (
+    readiness_compute,
+    readiness_evaluate,
+    readiness_for_project,
+)
 from blueprint.readiness.findings import ArtifactReadiness, Finding, Readiness
 from blueprint.readiness.governance import OWNED_AREAS, REQUIRED_SITUATIONS
 from blueprint.readiness.links import NO_ITEM_ANCHORS, PAGES, link_target
@@ -53,6 +57,7 @@ __all__ = [
     "Readiness",
     "is_acronym",
     "link_target",
+    "readiness_compute",
     "readiness_evaluate",
     "readiness_for_project",
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from blueprint.access import get_project_for
+from blueprint.activity import change_number_of
 from blueprint.models import ActivityEntry, Presence
 from blueprint.views.types import HtmxHttpRequest, id_or_none
 
@@ -22,8 +23,9 @@ MAX_CHANGES = 50
 def project_pulse(request: HtmxHttpRequest, pk: int) -> JsonResponse:
     """Record that the user is here; answer with who else is and what they changed.
 
-    `after` is the id of the last activity entry the page knows about; the page asks
-    every few seconds and refreshes the rows others changed, leaving open forms alone.
+    `after` is the project's change number the page last saw (Project.change_number); the
+    page asks every few seconds and refreshes the rows others changed, leaving open forms
+    alone. When nothing changed, the answer is the people alone, without reading the log.
     """
     access = get_project_for(request, pk)
     now = timezone.now()
@@ -48,15 +50,13 @@ def project_pulse(request: HtmxHttpRequest, pk: int) -> JsonResponse:
         .order_by("user__display_name")
     ]
     after = id_or_none(request.POST.get("after"))
-    entries = ActivityEntry.objects.filter(project=access.project)
-    last = entries.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last = change_number_of(access.project)
     changes = []
-    if after is not None:
-        for entry in (
-            entries.filter(pk__gt=after)
-            .exclude(user_id=request.user.pk)
-            .order_by("pk")[:MAX_CHANGES]
-        ):
+    if after is not None and after < last:
+        entries = ActivityEntry.objects.filter(project=access.project, change_number__gt=after)
+        for entry in entries.exclude(user_id=request.user.pk).order_by("change_number")[
+            :MAX_CHANGES
+        ]:
             row_url = ""
             if entry.kind_slug and entry.item_pk and entry.action != ActivityEntry.Action.DELETED:
                 row_url = reverse(

@@ -20,7 +20,7 @@ from blueprint.forms.governance import (
 )
 from blueprint.models import ExceptionRule, Guardrail, OwnershipRule, Project, System
 from blueprint.rules import OWNER_TAKEN
-from tests.conftest import HX
+from tests.conftest import HX, touched
 from tests.factories import (
     AttributeFactory,
     ExceptionRuleFactory,
@@ -438,6 +438,7 @@ class TestPage:
         small, body = self._count(alice, project)
         assert len(re.findall(r'id="guardrail-\d+"', body)) == 5
         self._fill(project, 195)
+        touched(project)
         large, body = self._count(alice, project)
         assert len(re.findall(r'id="ownership-\d+"', body)) == 200
         assert len(re.findall(r'id="exception-\d+"', body)) == 200

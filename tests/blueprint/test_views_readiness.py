@@ -14,9 +14,9 @@ from accounts.models import User
 from blueprint.demo import demo_load
 from blueprint.interchange.json import project_import
 from blueprint.models import Attribute, FieldMapping, OwnershipRule, Project, System
-from blueprint.readiness import readiness_for_project
+from blueprint.readiness import readiness_compute
 from tests.blueprint.blueprints import ready_document
-from tests.conftest import HX, client_for
+from tests.conftest import HX, client_for, touched
 from tests.factories import AttributeFactory, FieldMappingFactory, SystemFactory
 from tests.html import elements, is_full_page, root
 
@@ -74,6 +74,7 @@ class TestReadinessPage:
             alice.get(url("readiness", project))
         FieldMappingFactory.create_batch(60, project=project, source_system=crm, target_system=erp)
         AttributeFactory.create_batch(20, project=project, entity__project=project)
+        touched(project)
         with CaptureQueriesContext(connection) as many:
             alice.get(url("readiness", project))
         assert len(few) == len(many)
@@ -135,7 +136,7 @@ def test_the_demo_gaps_are_found_and_filling_them_makes_it_ready() -> None:
     data = json.loads((Path(settings.BASE_DIR) / "fixtures" / "demo.json").read_text())
     demo_load(data=data)
     project = Project.objects.get(name="Lead-to-cash: CRM and ERP")
-    blockers = readiness_for_project(project).blockers
+    blockers = readiness_compute(project).blockers
     assert [f.check for f in blockers] == [
         "mapping.attribute_without_source",
         "governance.owner_missing",
@@ -146,7 +147,7 @@ def test_the_demo_gaps_are_found_and_filling_them_makes_it_ready() -> None:
     tier = Attribute.objects.get(project=project, name="Customer tier")
     tier.source_of_truth = crm
     tier.save()
-    assert [f.check for f in readiness_for_project(project).blockers] == [
+    assert [f.check for f in readiness_compute(project).blockers] == [
         # Deciding the source shows the flow is missing: SAP shows the tier, nothing feeds it.
         "mapping.attribute_not_fed",
         "governance.owner_missing",
@@ -170,4 +171,4 @@ def test_the_demo_gaps_are_found_and_filling_them_makes_it_ready() -> None:
         owner_name="Maya Chen",
         owner_role="Data platform lead",
     )
-    assert readiness_for_project(project).ready
+    assert readiness_compute(project).ready

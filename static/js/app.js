@@ -100,8 +100,43 @@
       "“" + change.label + "”";
   }
 
+  // Rows others added: read this page again and put each new row where the page has it,
+  // in the list it belongs to, without touching anything else (open forms stay as typed).
+  async function insertNewRows(ids) {
+    try {
+      const response = await fetch(window.location.href, { credentials: "same-origin" });
+      if (!response.ok) return [];
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      const added = [];
+      for (const id of ids) {
+        const row = fresh.getElementById(id);
+        if (!row || document.getElementById(id)) continue;
+        const list = row.parentElement && row.parentElement.id
+          ? document.getElementById(row.parentElement.id) : null;
+        if (!list) continue;
+        // Before the first later sibling this page already shows, else at the end.
+        let next = row.nextElementSibling;
+        while (next && !(next.id && document.getElementById(next.id))) next = next.nextElementSibling;
+        const copy = document.importNode(row, true);
+        copy.classList.add("just-added");
+        list.insertBefore(copy, next ? document.getElementById(next.id) : null);
+        htmx.process(copy);
+        setTimeout(() => copy.classList.remove("just-added"), 4000);
+        added.push(id);
+      }
+      // An "empty" hint or a placeholder the fresh page no longer has goes too.
+      for (const hint of document.querySelectorAll(".empty-hint[id], .item-placeholder[id]")) {
+        if (!fresh.getElementById(hint.id)) hint.remove();
+      }
+      return added;
+    } catch (e) {
+      return [];
+    }
+  }
+
   function applyChanges(changes) {
     const notes = [];
+    const created = [];
     for (const change of changes) {
       const id = change.slug && change.pk ? change.slug + "-" + change.pk : null;
       const row = id ? document.getElementById(id) : null;
@@ -114,10 +149,14 @@
       } else if (row && row.classList.contains("item-row") && change.row_url) {
         htmx.ajax("GET", change.row_url, { target: row, swap: "outerHTML" });
         notes.push(describe(change) + ".");
+      } else if (change.action === "created" && id) {
+        created.push(id);
+        notes.push(describe(change) + ".");
       } else {
-        notes.push(describe(change) + ". Reload the page to see it.");
+        notes.push(describe(change) + ".");
       }
     }
+    if (created.length) insertNewRows(created);
     if (notes.length) {
       window.blueprintToast(notes.slice(-4).join(" "), "info");
       htmx.trigger(document.body, "blueprint-changed");
@@ -164,7 +203,7 @@
       }
     }
     beat();
-    setInterval(beat, 4000);
+    setInterval(beat, 2000);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,60 @@
+"""Live for everything: what one person adds reaches the others' open pages within
+seconds, marked so they notice, without touching the form someone is typing in."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, expect
+
+from blueprint.models import Guardrail, Project
+from tests.e2e.workshop import (
+    BUSINESS_LEADER,
+    FACILITATOR,
+    action,
+    assert_no_reload,
+    ready_project,
+    second_browser,
+    sign_in_and_open,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def blueprint(transactional_db) -> Project:
+    return ready_project()
+
+
+def test_a_row_added_by_one_person_appears_on_the_others_page_while_they_type(
+    page: Page, browser: Browser, live_server, blueprint: Project
+) -> None:
+    governance = reverse("blueprint:governance", args=[blueprint.pk])
+    sign_in_and_open(page, live_server, FACILITATOR[0], governance)
+    with second_browser(browser) as bianca:
+        sign_in_and_open(bianca, live_server, BUSINESS_LEADER[0], governance)
+        # Bianca is in the middle of writing an exception rule.
+        action(bianca, "Add exception rule").click()
+        typing = bianca.locator("#exception-rows form.item-edit-form")
+        words = typing.locator("textarea[name=manual_handling]")
+        words.fill("Half a sentence she is still writing")
+
+        # Alice adds a guardrail.
+        action(page, "Add guardrail").click()
+        form = page.locator("#guardrail-rows form.item-edit-form")
+        form.get_by_label("Kind").select_option(label="This data must not cross into some systems")
+        form.get_by_label("Which data").fill("Health data")
+        form.locator("input[name=forbidden_systems]").first.check()
+        form.get_by_label("Rationale").fill("Privacy law.")
+        form.get_by_role("button", name="Save").click()
+        expect(page.locator("#guardrail-rows")).to_contain_text("Health data")
+        guard = Guardrail.objects.get(project=blueprint, data_description="Health data")
+
+        # It reaches Bianca's page within 3 seconds, marked as new, her typing untouched.
+        row = bianca.locator(f"#guardrail-{guard.pk}")
+        expect(row).to_be_visible(timeout=3_000)
+        expect(row).to_contain_text("Health data")
+        assert "just-added" in (row.get_attribute("class") or "")
+        expect(words).to_have_value("Half a sentence she is still writing")
+        expect(words).to_be_focused()
+        assert_no_reload(bianca)

@@ -59,6 +59,7 @@ urlpatterns = [
     path("p/<id:pk>/readiness/", readiness.readiness_page, name="readiness"),
     path("p/<id:pk>/readiness/nav/", readiness.readiness_hx_nav, name="readiness_hx_nav"),
     path("p/<id:pk>/signoff/", signoff.signoff_page, name="signoff"),
+    path("p/<id:pk>/review/", signoff.review_page, name="review"),
     path("p/<id:pk>/signoff/request/", signoff.signoff_request_view, name="signoff_request"),
     path("p/<id:pk>/signoff/approve/", signoff.signoff_approve_view, name="signoff_approve"),
     path("p/<id:pk>/signoff/send-back/", signoff.signoff_send_back_view, name="signoff_send_back"),

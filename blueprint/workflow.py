@@ -200,6 +200,7 @@ def signoff_send_back(*, project: Project, user: User, comment: str) -> Project:
             raise ValidationError({"comment": COMMENT_REQUIRED})
         Approval.objects.filter(project=project, version_number=project.version_number).delete()
         project.state = Project.State.DRAFT
+        project.sent_back_snapshot = project.review_snapshot
         project.review_hash = ""
         project.review_snapshot = ""
         project.review_requested_at = None
@@ -208,6 +209,7 @@ def signoff_send_back(*, project: Project, user: User, comment: str) -> Project:
                 "state",
                 "review_hash",
                 "review_snapshot",
+                "sent_back_snapshot",
                 "review_requested_at",
                 "updated_at",
             ]
@@ -233,12 +235,14 @@ def project_reopen(*, project: Project, user: User) -> Project:
         project.version_number += 1
         project.review_hash = ""
         project.review_requested_at = None
+        project.sent_back_snapshot = ""
         project.save(
             update_fields=[
                 "state",
                 "version_number",
                 "review_hash",
                 "review_requested_at",
+                "sent_back_snapshot",
                 "updated_at",
             ]
         )
@@ -249,3 +253,43 @@ def project_reopen(*, project: Project, user: User) -> Project:
             item_label=f"Version {project.version_number}",
         )
     return project
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """Where the current version's review stands, for the pages to show."""
+
+    round: int  # how many times this version has been frozen for sign-off (0: not yet)
+    # The send-back that no new request has answered yet: its comment stays in view.
+    sent_back: ActivityEntry | None
+    sent_back_role: str
+
+
+_ROUND_EVENTS = (
+    ActivityEntry.Action.REQUESTED,
+    ActivityEntry.Action.SENT_BACK,
+    ActivityEntry.Action.SIGNED,
+    ActivityEntry.Action.REOPENED,
+)
+
+
+def review_status(project: Project) -> ReviewStatus:
+    """The current version's review round, and the send-back still to be addressed."""
+    events = list(
+        ActivityEntry.objects.filter(project=project, action__in=_ROUND_EVENTS)
+        .order_by("-change_number", "-pk")
+        .select_related("user")[:200]
+    )
+    rounds = 0
+    for event in events:
+        if event.action in (ActivityEntry.Action.SIGNED, ActivityEntry.Action.REOPENED):
+            break
+        if event.action == ActivityEntry.Action.REQUESTED:
+            rounds += 1
+    latest = events[0] if events else None
+    sent_back = latest if latest and latest.action == ActivityEntry.Action.SENT_BACK else None
+    role = ""
+    if sent_back is not None and sent_back.user_id:
+        membership = Membership.objects.filter(project=project, user_id=sent_back.user_id).first()
+        role = membership.get_role_display().lower() if membership else ""
+    return ReviewStatus(round=rounds, sent_back=sent_back, sent_back_role=role)

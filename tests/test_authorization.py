@@ -50,6 +50,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "readiness": (MEMBER, NOBODY),
     "readiness_hx_nav": (MEMBER, NOBODY),
     "signoff": (MEMBER, NOBODY),
+    "review": (MEMBER, NOBODY),
     "signoff_request": (NOBODY, FACILITATOR),
     "signoff_approve": (NOBODY, SIGNER),
     "signoff_send_back": (NOBODY, SIGNER),

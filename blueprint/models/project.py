@@ -39,6 +39,11 @@ class Project(models.Model):
     review_snapshot = models.TextField(
         blank=True, help_text="Canonical JSON of the blueprint frozen for sign-off."
     )
+    sent_back_snapshot = models.TextField(
+        blank=True,
+        help_text="Canonical JSON of the last review round that was sent back, so the next "
+        "round can show what changed since.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -32,8 +32,9 @@ from blueprint.membership import (
     project_create,
     project_update,
 )
-from blueprint.models import Membership, Role, System
+from blueprint.models import Membership, Project, Role, System
 from blueprint.views.types import HtmxHttpRequest
+from blueprint.workflow import review_status
 
 OVERVIEW = "blueprint/project_detail.html"
 
@@ -119,7 +120,8 @@ def _overview_context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
 @require_GET
 def project_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for(request, pk)
-    return render(request, OVERVIEW, _overview_context(access))
+    review = review_status(access.project) if access.project.state == Project.State.DRAFT else None
+    return render(request, OVERVIEW, _overview_context(access, review=review))
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,6 +23,7 @@ from blueprint.models import (
     ActivityEntry,
     Approval,
     Membership,
+    Project,
     Role,
     Version,
 )
@@ -31,6 +32,7 @@ from blueprint.readiness import readiness_for_project
 from blueprint.views.types import HtmxHttpRequest, id_or_none
 from blueprint.workflow import (
     project_reopen,
+    review_status,
     signoff_approve,
     signoff_request,
     signoff_send_back,
@@ -94,6 +96,7 @@ def _signoff_context(
         "send_back_form": send_back_form or SendBackForm(),
         "errors": errors or [],
         "latest_version": Version.objects.filter(project=project).order_by("-number").first(),
+        "review": review_status(project),
     }
 
 
@@ -221,6 +224,23 @@ def _version_or_404(access: ProjectAccess, number: int) -> Version:
 
 
 @require_GET
+def review_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The blueprint frozen for sign-off, read only, as the approvers approve it."""
+    access = get_project_for(request, pk)
+    project = access.project
+    if project.state != Project.State.AWAITING or not project.review_snapshot:
+        raise Http404("Nothing is frozen for sign-off just now.")
+    context = {
+        "project": project,
+        "access": access,
+        "nav": "signoff",
+        "review": review_status(project),
+        "d": document_present(document_from_json(project.review_snapshot)),
+    }
+    return render(request, "blueprint/review.html", context)
+
+
+@require_GET
 def version_detail(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
     access = get_project_for(request, pk)
     version = _version_or_404(access, number)
@@ -239,6 +259,10 @@ def version_detail(request: HtmxHttpRequest, pk: int, number: int) -> HttpRespon
 
 
 def _document_for(access: ProjectAccess, ref: str) -> tuple[Document, str]:
+    if ref == "round":
+        if not access.project.sent_back_snapshot:
+            raise Http404("No review round has been sent back.")
+        return document_from_json(access.project.sent_back_snapshot), "The round sent back"
     if ref == "draft":
         return document_load(
             access.project
@@ -261,6 +285,8 @@ def diff_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .values_list("number", flat=True)
     )
     choices = [("draft", "Current draft")] + [(str(n), f"Version {n}") for n in numbers]
+    if access.project.sent_back_snapshot:
+        choices.insert(1, ("round", "The review round sent back"))
     default_from = str(numbers[0]) if numbers else "draft"
     ref_from = request.GET.get("from", default_from)
     ref_to = request.GET.get("to", "draft")

@@ -156,7 +156,8 @@ def test_every_page_and_partial_shows_hostile_text_as_text(
     assert len(urls) > 15
     for url in urls:
         response = client.get(url)
-        assert response.status_code == 200, url
+        # The frozen blueprint exists only while one awaits sign-off; this one is a draft.
+        assert response.status_code == (404 if url.endswith("/review/") else 200), url
         if response["Content-Type"].startswith(("text/html", "image/svg")):
             assert_inert(response.content.decode(), url)
     # Every kind's row and edit form, for one item of each.

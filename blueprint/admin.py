@@ -17,6 +17,7 @@ from blueprint.models import (
     ExceptionRule,
     FieldMapping,
     Guardrail,
+    Invitation,
     JourneyStep,
     Membership,
     Outcome,
@@ -258,3 +259,13 @@ class ActivityEntryAdmin(ReadOnlyAdmin):
 class PresenceAdmin(ReadOnlyAdmin):
     list_display = ["project", "user", "where", "seen_at"]
     list_filter = ["project"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    """Invitations are made and revoked on the project's page, where the rules are kept."""
+
+    list_display = ["project", "email", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["project", "role"]
+    search_fields = ["email"]
+    exclude = ["token_hash"]

@@ -17,6 +17,7 @@ from blueprint.views import (
     scenarios,
     signoff,
 )
+from blueprint.views.invitations import invitation_accept_view
 
 
 class IdConverter:
@@ -42,6 +43,12 @@ urlpatterns = [
     path("p/<id:pk>/edit/", project.project_edit, name="project_edit"),
     path("p/<id:pk>/export.json", project.project_json, name="project_json"),
     path("p/<id:pk>/members/", project.member_create, name="member_create"),
+    path(
+        "p/<id:pk>/invitations/<id:invitation_pk>/revoke/",
+        project.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
+    path("invite/<str:token>/", invitation_accept_view, name="invitation_accept"),
     path("p/<id:pk>/members/<id:member_pk>/", project.member_update, name="member_update"),
     path("p/<id:pk>/members/<id:member_pk>/delete/", project.member_delete, name="member_delete"),
     # One page per artifact.

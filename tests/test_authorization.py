@@ -18,6 +18,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from blueprint.invitations import invitation_create
 from blueprint.models import Project, Role
 from tests.factories import MembershipFactory, ProjectFactory, SystemFactory, UserFactory
 
@@ -37,6 +38,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "member_create": (NOBODY, FACILITATOR),
     "member_update": (NOBODY, FACILITATOR),
     "member_delete": (NOBODY, FACILITATOR),
+    "invitation_revoke": (NOBODY, FACILITATOR),
     "scenarios": (MEMBER, NOBODY),
     "data_model": (MEMBER, NOBODY),
     "mappings": (MEMBER, NOBODY),
@@ -137,7 +139,16 @@ def world() -> dict[str, Any]:
     system = SystemFactory(project=project, name="CRM")
     # The membership the people URLs act on: someone who is not one of the callers.
     member = MembershipFactory(project=project, role=Role.VIEWER)
-    return {"project": project, "users": users, "system": system, "member": member}
+    invitation = invitation_create(
+        project=project, email="newcomer@example.com", role=Role.VIEWER, by=users[Role.FACILITATOR]
+    ).invitation
+    return {
+        "project": project,
+        "users": users,
+        "system": system,
+        "member": member,
+        "invitation": invitation,
+    }
 
 
 def _url(name: str, world: dict[str, Any]) -> str:
@@ -146,6 +157,8 @@ def _url(name: str, world: dict[str, Any]) -> str:
     wanted = pattern.converters
     if "member_pk" in wanted:
         kwargs["member_pk"] = world["member"].pk
+    if "invitation_pk" in wanted:
+        kwargs["invitation_pk"] = world["invitation"].pk
     if "number" in wanted:
         kwargs["number"] = 1
     if "kind" in wanted:

@@ -12,7 +12,7 @@ from blueprint.interchange.templates import template_get, templates_list
 from blueprint.models import Membership, Project, Role, System
 from blueprint.rules import document_problems
 
-MEMBER_UNKNOWN = "Nobody with this email address has an account yet."
+MEMBER_INACTIVE = "This person's account is switched off; an administrator can turn it on."
 MEMBER_ALREADY = "{name} is already a member of this project."
 FILE_NEEDED = "Choose the blueprint JSON file to import."
 FILE_TOO_BIG = "This file is larger than 10 MB; a blueprint export is much smaller."
@@ -118,23 +118,30 @@ class SystemForm(ItemForm):
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label="Email of the person")
+    email = forms.EmailField(
+        label="Email of the person",
+        help_text="Someone without an account here gets an invitation by email.",
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.CONTRIBUTOR)
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.project = project
+        self.account: User | None = None
         self.helper = FormHelper()
         self.helper.form_tag = False
 
-    def clean_email(self) -> User:
+    def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(MEMBER_UNKNOWN)
-        if Membership.objects.filter(project=self.project, user=user).exists():
-            raise forms.ValidationError(MEMBER_ALREADY.format(name=user))
-        return user
+        self.account = User.objects.filter(email__iexact=email, is_active=True).first()
+        if self.account is None and User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(MEMBER_INACTIVE)
+        if (
+            self.account is not None
+            and Membership.objects.filter(project=self.project, user=self.account).exists()
+        ):
+            raise forms.ValidationError(MEMBER_ALREADY.format(name=self.account))
+        return email
 
 
 class MemberRoleForm(forms.Form):

@@ -18,7 +18,14 @@ from blueprint.models.mapping import (
     ReasonCode,
     Relationship,
 )
-from blueprint.models.project import SIGNOFF_ROLES, Membership, Project, Role, System
+from blueprint.models.project import (
+    SIGNOFF_ROLES,
+    Invitation,
+    Membership,
+    Project,
+    Role,
+    System,
+)
 from blueprint.models.requirements import Automation, Report, ReportDimension, TimeWindow
 from blueprint.models.scenarios import (
     CATEGORY_QUESTIONS,
@@ -30,6 +37,7 @@ from blueprint.models.scenarios import (
 from blueprint.models.signoff import ActivityEntry, Approval, Presence, Version
 
 __all__ = [
+    "Invitation",
     "ActivityEntry",
     "Approval",
     "Version",

@@ -176,3 +176,41 @@ class System(BlueprintItem):
     def clean(self) -> None:
         self.name = (self.name or "").strip()
         super().clean()
+
+
+class Invitation(models.Model):
+    """A facilitator's invitation of someone, by email, to join a project in a role.
+
+    The link carries a random token; only its SHA-256 is stored, so the table cannot be
+    used to accept an invitation. It works once, until it expires or is revoked.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "project",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+                violation_error_message="This person already has an open invitation.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.get_role_display()}"
+
+    def is_open(self, now: Any) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

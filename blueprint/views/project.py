@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +25,13 @@ from blueprint.forms.project import (
     SystemForm,
 )
 from blueprint.interchange.json import project_start_from
+from blueprint.invitations import (
+    NewInvitation,
+    invitation_create,
+    invitation_revoke,
+    invitation_send,
+    invitations_pending,
+)
 from blueprint.items import page_kinds
 from blueprint.membership import (
     member_add,
@@ -32,7 +40,7 @@ from blueprint.membership import (
     project_create,
     project_update,
 )
-from blueprint.models import Membership, Project, Role, System
+from blueprint.models import Invitation, Membership, Project, Role, System
 from blueprint.views.types import HtmxHttpRequest
 from blueprint.workflow import review_status
 
@@ -111,6 +119,7 @@ def _overview_context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
         "memberships": memberships,
         "role_choices": Role.choices,
         "member_form": MemberAddForm(project=project),
+        "invitations": invitations_pending(project) if access.can_manage_people else [],
         "nav": "overview",
     }
     context.update(extra)
@@ -151,14 +160,28 @@ def _members_response(
 def member_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for(request, pk, manage=True)
     form = MemberAddForm(request.POST, project=access.project)
+    invited: NewInvitation | None = None
     if form.is_valid():
         try:
-            member_add(
-                project=access.project,
-                user=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                by=request.user,
-            )
+            if form.account is not None:
+                member_add(
+                    project=access.project,
+                    user=form.account,
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                )
+            else:
+                # Nobody has this address yet: they get a link to set a name and password.
+                invited = invitation_create(
+                    project=access.project,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                )
+                link = request.build_absolute_uri(
+                    reverse("blueprint:invitation_accept", args=[invited.token])
+                )
+                invitation_send(new=invited, link=link)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
@@ -171,6 +194,19 @@ def member_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             member_form=form,
             member_errors=[e for errs in form.errors.values() for e in errs],
         )
+    if invited is not None:
+        link = request.build_absolute_uri(
+            reverse("blueprint:invitation_accept", args=[invited.token])
+        )
+        return _members_response(request, access, invited=invited.invitation, invite_link=link)
+    return _members_response(request, access)
+
+
+@require_POST
+def invitation_revoke_view(request: HtmxHttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    access = get_project_for(request, pk, manage=True)
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, project=access.project)
+    invitation_revoke(invitation=invitation, by=request.user)
     return _members_response(request, access)
 
 

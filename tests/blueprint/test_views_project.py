@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core import mail as django_mail
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from blueprint.models import Membership, Project, Role
+from blueprint.models import Invitation, Membership, Project, Role
 from tests.conftest import HX
 from tests.factories import MembershipFactory, ProjectFactory, SystemFactory, UserFactory
-from tests.html import is_full_page
+from tests.html import elements, is_full_page
 
 pytestmark = pytest.mark.django_db
 
@@ -130,17 +131,24 @@ class TestMembers:
         assert 'id="members"' in response.content.decode() and "Nia" in response.content.decode()
         assert Membership.objects.get(project=project, user=newcomer).role == Role.PROCESS_OWNER
 
-    def test_an_unknown_email_is_refused_at_the_field(
+    def test_an_unknown_email_gets_an_invitation_by_email(
         self, alice: Client, project: Project
     ) -> None:
         response = alice.post(
             reverse("blueprint:member_create", args=[project.pk]),
-            {"email": "ghost@example.com", "role": Role.VIEWER},
+            {"email": "Ghost@Example.com", "role": Role.VIEWER},
             **HX,
         )
-        assert response.status_code == 422
-        assert "Nobody with this email address" in response.content.decode()
-        assert 'value="ghost@example.com"' in response.content.decode()
+        assert response.status_code == 200
+        invitation = Invitation.objects.get(project=project)
+        assert (invitation.email, invitation.role) == ("ghost@example.com", Role.VIEWER)
+        [mail] = django_mail.outbox
+        assert mail.to == ["ghost@example.com"] and project.name in mail.subject
+        [link] = [w for w in mail.body.split() if "/invite/" in w]
+        body = response.content.decode()
+        assert link in body  # shown to the facilitator too, in case the email is lost
+        assert elements(body, "tr", id=f"invitation-{invitation.pk}")
+        assert not Membership.objects.filter(project=project, user__email="ghost@example.com")
 
     def test_a_taken_signoff_role_is_refused(
         self, alice: Client, project: Project, business_leader: User

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from blueprint.activity import activity_record
@@ -235,7 +236,7 @@ def mapping_import_apply(
             # added; existing mappings the sheet no longer lists are removed.
             existing = {_mapping_key(m): m for m in doc.mappings}
         kept: set[Key] = set()
-        changed = 0
+        updates: dict[Key, MappingDraft] = {}
         new: list[FieldMapping] = []
         for d in drafts:
             current = existing.get(_mapping_key(d))
@@ -253,14 +254,23 @@ def mapping_import_apply(
                 continue
             kept.add(current.id)
             if any(getattr(current, f) != getattr(d, f) for f in fields):
-                changed += 1
-                mapping = FieldMapping.objects.get(pk=current.id)
-                for f in fields:
-                    setattr(mapping, f, getattr(d, f))
-                mapping.save()
+                updates[current.id] = d
+        # The changed rows in one read and a few batched UPDATEs, each counting its
+        # revision up like a save from the form would.
+        changed_rows = list(FieldMapping.objects.filter(project=project, pk__in=list(updates)))
+        now = timezone.now()
+        for mapping in changed_rows:
+            for f in fields:
+                setattr(mapping, f, getattr(updates[mapping.pk], f))
+            mapping.revision += 1
+            mapping.updated_at = now
+        FieldMapping.objects.bulk_update(
+            changed_rows, [*fields, "revision", "updated_at"], batch_size=500
+        )
+        changed = len(changed_rows)
         removed = [m.id for m in doc.mappings if replace and m.id not in kept]
         FieldMapping.objects.filter(project=project, pk__in=removed).delete()
-        FieldMapping.objects.bulk_create(new)
+        FieldMapping.objects.bulk_create(new, batch_size=500)
         activity_record(
             project=project,
             user=user,

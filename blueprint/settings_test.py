@@ -12,4 +12,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True  # pytest turns DEBUG off; serve static/ without collectstatic
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -347,5 +347,10 @@ def document_present(doc: Document) -> dict[str, Any]:
         "phases": phases,
         "contracts": contracts,
         "audit": audit,
+        # Whether the workshop said anything about delivery at all: an empty plan prints as
+        # one line, not as empty tables.
+        "delivery_discussed": any(p.scope or p.exit_criteria or p.target_date for p in doc.phases)
+        or any(c.note or c.done for c in doc.contracts)
+        or any(a.note or a.done for a in doc.audit_items),
         "counts": counts,
     }

@@ -350,3 +350,19 @@ def test_the_export_date_is_utc(db: None) -> None:
     doc = ready_document()
     html = pdf_html(doc=doc, meta=draft_meta(doc, date=timezone.now()))
     assert " UTC" in html
+
+
+class TestEmptyAndDetail:
+    def test_reason_codes_print_with_their_descriptions(self) -> None:
+        doc = ready_document()
+        first, *others = doc.reasons
+        described = dataclasses.replace(first, description="The quote beat the incumbent's.")
+        doc = dataclasses.replace(doc, reasons=(described, *others))
+        text = squeezed(pdf_text(render(doc, draft_meta(doc)).pdf))
+        assert squeezed(f"{first.code}: The quote beat the incumbent's.") in text
+
+    def test_an_undiscussed_delivery_plan_is_one_line_not_empty_tables(self) -> None:
+        doc = dataclasses.replace(ready_document(), phases=(), contracts=(), audit_items=())
+        text = squeezed(pdf_text(render(doc, draft_meta(doc)).pdf))
+        assert squeezed("Not discussed yet: no phase, API contract topic") in text
+        assert squeezed("API contract checklist") not in text

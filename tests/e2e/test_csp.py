@@ -139,3 +139,26 @@ def test_deleting_an_item_runs_under_the_policy(
     page.get_by_role("button", name="Delete").last.click()
     expect(row).to_have_count(0)
     assert violations(page) == []
+
+
+def test_the_admin_runs_under_the_policy(page: Page, live_server, blueprint: Project) -> None:
+    from accounts.models import User
+
+    User.objects.create_superuser(email="root@example.com", password="root-password-42")
+    watched(page)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Email").fill("root@example.com")
+    page.get_by_label("Password").fill("root-password-42")
+    page.get_by_role("button", name="Log in").click()
+    system = System.objects.filter(project=blueprint).first()
+    for path in (
+        "/admin/",
+        "/admin/blueprint/system/",
+        f"/admin/blueprint/system/{system.pk}/change/",
+        "/admin/blueprint/guardrail/add/",
+        "/admin/blueprint/activityentry/",
+    ):
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        assert violations(page) == [], path

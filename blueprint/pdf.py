@@ -19,6 +19,7 @@ Time limit: WeasyPrint runs in a child process that is killed at the limit
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,11 +266,49 @@ def pdf_render(*, doc: Document, meta: PdfMeta, timeout: float | None = None) ->
     return html_to_pdf(pdf_html(doc=doc, meta=meta), timeout=timeout).pdf
 
 
+def _draft_name(project: Project, meta: PdfMeta) -> str:
+    """Where a draft's PDF is kept: named by everything it shows, so that the same content
+    (the document's SHA-256, the state, the version, the approvals so far, the page size)
+    is the same file, and any change is a new one."""
+    parts = [
+        meta.sha256,
+        str(meta.state),
+        str(meta.version_number),
+        meta.page_size,
+        *(f"{s.role}|{s.name}|{s.at.isoformat()}|{s.content_hash}" for s in meta.signatures),
+    ]
+    key = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+    return f"draft-pdfs/project-{project.pk}/{key}.pdf"
+
+
+def draft_pdfs_forget(project: Project) -> None:
+    """Delete the project's stored draft PDFs (the benchmark times a cold render)."""
+    folder = f"draft-pdfs/project-{project.pk}"
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        default_storage.delete(f"{folder}/{name}")
+
+
 def project_pdf_render(*, project: Project, page_size: str = DEFAULT_PAGE_SIZE) -> bytes:
-    """Today's blueprint of a project that is not signed off (draft or awaiting)."""
+    """Today's blueprint of a project that is not signed off (draft or awaiting).
+
+    Rendered once per content: an unchanged blueprint is served from storage (Django's
+    STORAGES, so several servers can share it), not rendered again on every click.
+    """
     doc = document_load(project)
     meta = pdf_meta_for_project(project=project, doc=doc, page_size=page_size)
-    return pdf_render(doc=doc, meta=meta)
+    name = _draft_name(project, meta)
+    stored = _read(name)
+    if stored is not None:
+        return stored
+    pdf = pdf_render(doc=doc, meta=meta)
+    saved = default_storage.save(name, ContentFile(pdf))
+    if saved != name:  # someone else rendered the same content meanwhile: keep theirs
+        default_storage.delete(saved)
+    return pdf
 
 
 # --- signed versions: rendered once from the snapshot, then served from storage -------

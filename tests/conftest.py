@@ -17,6 +17,12 @@ def touched(project: Project) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_media(settings: object, tmp_path: object) -> None:
+    """Stored PDFs of one test (signed versions, cached drafts) are not the next test's."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined, operator]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Each test starts with an empty cache: a rolled-back database reuses ids, and a
     readiness cached for project 1 by one test is not the next test's project 1."""

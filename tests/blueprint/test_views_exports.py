@@ -242,3 +242,28 @@ class TestSystemMap:
         assert charlie.get(url("system_map", project)).status_code == 404
         assert client.get(url("system_map", project)).status_code == 302
         assert alice.post(url("system_map", project)).status_code == 405
+
+
+def test_an_unchanged_drafts_pdf_is_rendered_once_and_a_change_renders_it_again(
+    alice: Client, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import blueprint.pdf
+
+    renders: list[int] = []
+    real = blueprint.pdf.pdf_render
+
+    def counting(**kwargs: object) -> bytes:
+        renders.append(1)
+        return real(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(blueprint.pdf, "pdf_render", counting)
+    url = reverse("blueprint:project_pdf", args=[project.pk])
+    first = alice.get(url)
+    again = alice.get(url)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and len(renders) == 1
+    letter = alice.get(url + "?size=letter")
+    assert letter.content != first.content and len(renders) == 2
+    SystemFactory(project=project, name="A new system")
+    changed = alice.get(url)
+    assert changed.content != first.content and len(renders) == 3

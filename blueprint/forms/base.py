@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -24,6 +25,9 @@ class ItemForm(forms.ModelForm):
     """
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A choice that decides which other fields apply: the choice field's name, and for
+    # each field it governs the values it applies to. The page shows only those (app.js).
+    follows: tuple[str, dict[str, list[str]]] | None = None
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +91,13 @@ class ItemForm(forms.ModelForm):
                 placed.setdefault(name if shown else NON_FIELD_ERRORS, []).extend(messages)
             errors = ValidationError(placed)
         super()._update_errors(errors)
+
+    def follows_attrs(self) -> dict[str, str]:
+        """The <form> attributes that let the page show only the fields that apply."""
+        if self.follows is None:
+            return {}
+        choice, shown = self.follows
+        return {"data-follows": choice, "data-shown-for": json.dumps(shown)}
 
     def submitted_revision(self) -> int:
         """The revision the form was opened at; a form without one is treated as stale,

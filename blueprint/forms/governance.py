@@ -175,6 +175,19 @@ class GuardrailForm(ItemForm):
             "rationale": "Why: the regulation, contract or business reason.",
         }
 
+    # Each kind shows what it needs or may say (GUARDRAIL_NEEDS, GUARDRAIL_MAY).
+    follows = (
+        "kind",
+        {
+            field: [
+                kind
+                for kind in Guardrail.Kind.values
+                if field in (*GUARDRAIL_NEEDS.get(kind, ()), *GUARDRAIL_MAY.get(kind, ()))
+            ]
+            for field in GUARDRAIL_EMPTY
+        },
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         attribute = self.fields["attribute"]

@@ -110,6 +110,9 @@ class AutomationForm(ItemForm):
             "messages, e.g. the marketing platform suppresses its own email.",
         }
 
+    # Each trigger type shows the one select that names its trigger (TRIGGER_FIELDS).
+    follows = ("trigger_type", {field: [value] for value, field in TRIGGER_FIELDS.items()})
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         attribute = self.fields["trigger_attribute"]

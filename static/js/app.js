@@ -7,7 +7,8 @@
     if (!area) return;
     const box = document.createElement("div");
     box.className = "alert alert-" + (level || "danger") + " alert-dismissible shadow";
-    box.setAttribute("role", "alert");
+    // A confirmation is news, not an alarm: it speaks politely and goes away soon.
+    box.setAttribute("role", level === "success" ? "status" : "alert");
     box.textContent = text;
     const close = document.createElement("button");
     close.type = "button";
@@ -16,7 +17,7 @@
     close.addEventListener("click", () => box.remove());
     box.appendChild(close);
     area.appendChild(box);
-    setTimeout(() => box.remove(), 12000);
+    setTimeout(() => box.remove(), level === "success" ? 2500 : 12000);
   }
   window.blueprintToast = showToast;
 
@@ -285,4 +286,88 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
+})();
+
+// Forms that follow the choice: a form with data-follows="kind" and data-shown-for (JSON:
+// field -> the values of that choice it applies to) shows only the fields that apply.
+// A field with an error stays in view whatever the choice.
+(function () {
+  "use strict";
+  function container(form, name) {
+    const input = form.querySelector('[name="' + name + '"]');
+    if (!input) return null;
+    return input.closest('[id^="div_id_"], fieldset, .mb-3') || input.parentElement;
+  }
+  function follow(form) {
+    let shown;
+    try {
+      shown = JSON.parse(form.dataset.shownFor || "{}");
+    } catch (e) {
+      return;
+    }
+    const choice = form.elements[form.dataset.follows];
+    if (!choice) return;
+    function sync() {
+      for (const [name, values] of Object.entries(shown)) {
+        const box = container(form, name);
+        if (!box) continue;
+        const applies = values.includes(choice.value) || box.querySelector(".is-invalid");
+        box.hidden = !applies;
+      }
+    }
+    choice.addEventListener("change", sync);
+    sync();
+  }
+  function start(root) {
+    for (const form of root.querySelectorAll ? root.querySelectorAll("form[data-follows]") : []) {
+      if (!form.dataset.following) {
+        form.dataset.following = "1";
+        follow(form);
+      }
+    }
+    if (root.matches && root.matches("form[data-follows]") && !root.dataset.following) {
+      root.dataset.following = "1";
+      follow(root);
+    }
+  }
+  function boot() {
+    start(document);
+    if (window.htmx) htmx.onLoad((elt) => start(elt));
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+})();
+
+// "Saving…" while an inline form's request is on its way, "Saved" once it is stored, so a
+// slow network never leaves people wondering whether their click counted.
+(function () {
+  "use strict";
+  const SAVING = "Saving…";
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt;
+    if (!form.matches || !form.matches("form.item-edit-form")) return;
+    const button = form.querySelector("button[type=submit]");
+    if (!button) return;
+    button.dataset.label = button.textContent;
+    button.textContent = SAVING;
+    button.disabled = true;
+    form.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt;
+    if (!form.matches || !form.matches("form.item-edit-form")) return;
+    const button = form.querySelector("button[type=submit]");
+    if (button && button.dataset.label) {
+      button.textContent = button.dataset.label;
+      button.disabled = false;
+    }
+    form.removeAttribute("aria-busy");
+  });
+  // Before the swap: a saved form is replaced by its row, and a detached form hears nothing.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!form || !form.matches || !form.matches("form.item-edit-form")) return;
+    const status = event.detail.xhr && event.detail.xhr.status;
+    if (status >= 200 && status < 300) window.blueprintToast("Saved.", "success");
+  });
 })();

@@ -58,3 +58,34 @@ def test_a_row_added_by_one_person_appears_on_the_others_page_while_they_type(
         expect(words).to_have_value("Half a sentence she is still writing")
         expect(words).to_be_focused()
         assert_no_reload(bianca)
+
+
+def test_forms_show_only_what_the_choice_needs_and_say_saved(
+    page: Page, live_server, blueprint: Project
+) -> None:
+    sign_in_and_open(
+        page, live_server, FACILITATOR[0], reverse("blueprint:governance", args=[blueprint.pk])
+    )
+    action(page, "Add guardrail").click()
+    form = page.locator("#guardrail-rows form.item-edit-form")
+    kind = form.get_by_label("Kind")
+    kind.select_option(label="Never overwrite this attribute")
+    expect(form.locator("select[name=attribute]")).to_be_visible()
+    expect(form.locator("input[name=data_description]")).to_be_hidden()
+    expect(form.locator("input[name=forbidden_systems]").first).to_be_hidden()
+    kind.select_option(label="This data must not cross into some systems")
+    expect(form.locator("select[name=attribute]")).to_be_hidden()
+    expect(form.locator("input[name=data_description]")).to_be_visible()
+    expect(form.locator("input[name=forbidden_systems]").first).to_be_visible()
+    form.locator("input[name=data_description]").fill("Card numbers")
+    form.locator("input[name=forbidden_systems]").first.check()
+    form.get_by_role("button", name="Save").click()
+    expect(page.locator("#toasts").get_by_role("status")).to_contain_text("Saved.")
+
+    page.goto(live_server.url + reverse("blueprint:requirements", args=[blueprint.pk]))
+    action(page, "Add automation").click()
+    automation = page.locator("#automation-rows form.item-edit-form")
+    automation.locator("select[name=trigger_type]").select_option("scenario")
+    expect(automation.locator("select[name=trigger_scenario]")).to_be_visible()
+    expect(automation.locator("select[name=trigger_outcome]")).to_be_hidden()
+    expect(automation.locator("select[name=trigger_attribute]")).to_be_hidden()

@@ -371,3 +371,22 @@
     if (status >= 200 && status < 300) window.blueprintToast("Saved.", "success");
   });
 })();
+
+// The project menu folds away on narrow screens and stays open on wide ones.
+(function () {
+  "use strict";
+  const narrow = window.matchMedia("(max-width: 991.98px)");
+  function sync() {
+    for (const menu of document.querySelectorAll("details[data-collapse-narrow]")) {
+      if (!narrow.matches) menu.open = true;
+      else if (!menu.dataset.touched) menu.open = false;
+    }
+  }
+  document.addEventListener("click", (event) => {
+    const summary = event.target.closest ? event.target.closest("details[data-collapse-narrow] > summary") : null;
+    if (summary) summary.parentElement.dataset.touched = "1";
+  });
+  narrow.addEventListener("change", sync);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", sync);
+  else sync();
+})();

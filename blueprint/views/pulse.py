@@ -57,11 +57,14 @@ def project_pulse(request: HtmxHttpRequest, pk: int) -> JsonResponse:
         for entry in entries.exclude(user_id=request.user.pk).order_by("change_number")[
             :MAX_CHANGES
         ]:
-            row_url = ""
+            row_url = create_url = ""
             if entry.kind_slug and entry.item_pk and entry.action != ActivityEntry.Action.DELETED:
                 row_url = reverse(
                     "blueprint:item_hx_row", args=[pk, entry.kind_slug, entry.item_pk]
                 )
+            if entry.kind_slug and entry.action == ActivityEntry.Action.DELETED:
+                # Someone editing the deleted item can still save their text as a new one.
+                create_url = reverse("blueprint:item_create", args=[pk, entry.kind_slug])
             changes.append(
                 {
                     "id": entry.pk,
@@ -73,6 +76,7 @@ def project_pulse(request: HtmxHttpRequest, pk: int) -> JsonResponse:
                     "slug": entry.kind_slug,
                     "pk": entry.item_pk,
                     "row_url": row_url,
+                    "create_url": create_url,
                 }
             )
     return JsonResponse(

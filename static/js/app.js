@@ -135,6 +135,28 @@
     }
   }
 
+  // The item someone is editing was deleted by another person: their typing stays, and
+  // the form now saves it as a new item (or they copy it), said inside the form itself so
+  // no toast covers its buttons.
+  function keepAsNew(box, change) {
+    const form = box.querySelector("form.item-edit-form");
+    if (!form || !change.create_url || form.dataset.keptAsNew) return;
+    form.dataset.keptAsNew = "1";
+    form.setAttribute("action", change.create_url);
+    form.setAttribute("hx-post", change.create_url);
+    htmx.process(form);
+    const revision = form.querySelector("input[name=revision]");
+    if (revision) revision.value = "";
+    const button = form.querySelector("button[type=submit]");
+    if (button) button.textContent = "Save as a new item";
+    const note = document.createElement("div");
+    note.className = "alert alert-warning item-deleted-note";
+    note.setAttribute("role", "alert");
+    note.textContent = describe(change) + " while you were editing it. Your text is still here: " +
+      "save it as a new item, or copy what you need and cancel.";
+    form.prepend(note);
+  }
+
   function applyChanges(changes) {
     const notes = [];
     const created = [];
@@ -142,7 +164,9 @@
       const id = change.slug && change.pk ? change.slug + "-" + change.pk : null;
       const row = id ? document.getElementById(id) : null;
       const editingHere = id && document.getElementById(id + "-form");
-      if (editingHere) {
+      if (editingHere && change.action === "deleted") {
+        keepAsNew(editingHere, change);
+      } else if (editingHere) {
         notes.push(describe(change) + " while you are editing it: saving will show both versions.");
       } else if (change.action === "deleted") {
         if (row && row.classList.contains("item-row")) row.remove();

@@ -89,3 +89,33 @@ def test_forms_show_only_what_the_choice_needs_and_say_saved(
     expect(automation.locator("select[name=trigger_scenario]")).to_be_visible()
     expect(automation.locator("select[name=trigger_outcome]")).to_be_hidden()
     expect(automation.locator("select[name=trigger_attribute]")).to_be_hidden()
+
+
+def test_an_item_deleted_while_someone_edits_it_keeps_their_text_as_a_new_item(
+    page: Page, browser: Browser, live_server, blueprint: Project
+) -> None:
+    from blueprint.models import System
+
+    spare = System.objects.create(project=blueprint, name="Legacy billing", kind="erp")
+    overview = reverse("blueprint:project_detail", args=[blueprint.pk])
+    sign_in_and_open(page, live_server, FACILITATOR[0], overview)
+    action(page.locator(f"#system-{spare.pk}"), "Edit Legacy billing").click()
+    form = page.locator("#systems-table form.item-edit-form")
+    form.get_by_label("Description").fill("Invoices before 2020; read-only from next year.")
+
+    with second_browser(browser) as bianca:
+        sign_in_and_open(bianca, live_server, BUSINESS_LEADER[0], overview)
+        action(bianca.locator(f"#system-{spare.pk}"), "Delete Legacy billing").click()
+        bianca.get_by_role("button", name="Delete").last.click()
+        expect(bianca.locator(f"#system-{spare.pk}")).to_have_count(0)
+
+    note = form.locator(".item-deleted-note")
+    expect(note).to_be_visible(timeout=4_000)
+    expect(form.get_by_label("Description")).to_have_value(
+        "Invoices before 2020; read-only from next year."
+    )
+    form.get_by_role("button", name="Save as a new item").click()
+    expect(page.locator("#systems-table")).to_contain_text("Invoices before 2020")
+    again = System.objects.get(project=blueprint, name="Legacy billing")
+    assert again.pk != spare.pk
+    assert again.description == "Invoices before 2020; read-only from next year."

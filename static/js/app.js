@@ -246,8 +246,43 @@
     const invalid = box.querySelector(".is-invalid");
     const first = invalid || box.querySelector(
       "input:not([type=hidden]):not([disabled]), textarea:not([disabled]), select:not([disabled])"
-    );
+    ) || Array.from(box.querySelectorAll("a.btn")).find((a) => a.textContent.trim() === "Cancel");
+    // A delete confirmation has no field: its Cancel takes the focus (never Delete itself),
+    // so Escape and Tab start there.
     if (first) first.focus({ preventScroll: false });
+  });
+
+  // After Save, Cancel or Delete the form goes; the focus goes to what takes its place
+  // (the row, else the list), not to the top of the page.
+  let landing = null;
+  let opener = null;
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest ? event.target.closest(".item-row [aria-label]") : null;
+    if (button) opener = { row: button.closest(".item-row").id, label: button.getAttribute("aria-label") };
+  });
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    landing = null;
+    if (!target || !target.classList || !target.classList.contains("item-form")) return;
+    if (!target.contains(document.activeElement) && document.activeElement !== document.body) return;
+    landing = { parent: target.parentElement, next: target.nextElementSibling };
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!landing) return;
+    const { parent, next } = landing;
+    landing = null;
+    const placed = next ? next.previousElementSibling : parent && parent.lastElementChild;
+    const spot = placed && placed.isConnected ? placed : parent;
+    if (!spot || (spot.classList && spot.classList.contains("item-form"))) return;
+    // Back to the very button that opened the form (Edit, Delete), else the row's first.
+    const again = opener && spot.id === opener.row && opener.label
+      ? spot.querySelector('[aria-label="' + CSS.escape(opener.label) + '"]') : null;
+    const focusable = again || (spot.querySelector ? spot.querySelector("a.btn, button, a[href]") : null);
+    if (focusable) focusable.focus({ preventScroll: true });
+    else if (spot.focus) {
+      spot.setAttribute("tabindex", "-1");
+      spot.focus({ preventScroll: true });
+    }
   });
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;

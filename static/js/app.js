@@ -449,3 +449,43 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", sync);
   else sync();
 })();
+
+// A download that takes a while (the PDF of a big blueprint renders for seconds): the link
+// says so and is busy until the file is here, then the browser saves it as usual.
+(function () {
+  "use strict";
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest ? event.target.closest("a[data-busy-download]") : null;
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || !window.fetch) return;
+    event.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") return;
+    const label = link.textContent;
+    link.setAttribute("aria-busy", "true");
+    link.classList.add("disabled");
+    link.textContent = link.dataset.busyDownload;
+    try {
+      const response = await fetch(link.href, { credentials: "same-origin" });
+      if (!response.ok) {
+        // The server's page says why (too slow, damaged snapshot): show it as a page.
+        window.location.href = link.href;
+        return;
+      }
+      const disposition = response.headers.get("Content-Disposition") || "";
+      const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+      const url = URL.createObjectURL(await response.blob());
+      const save = document.createElement("a");
+      save.href = url;
+      save.download = match ? decodeURIComponent(match[1]) : "";
+      document.body.appendChild(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (e) {
+      window.blueprintToast("The download did not arrive. Try again.");
+    } finally {
+      link.textContent = label;
+      link.classList.remove("disabled");
+      link.removeAttribute("aria-busy");
+    }
+  });
+})();

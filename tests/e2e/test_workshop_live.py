@@ -119,3 +119,19 @@ def test_an_item_deleted_while_someone_edits_it_keeps_their_text_as_a_new_item(
     again = System.objects.get(project=blueprint, name="Legacy billing")
     assert again.pk != spare.pk
     assert again.description == "Invoices before 2020; read-only from next year."
+
+
+def test_the_pdf_download_says_it_is_being_prepared_then_saves_the_file(
+    page: Page, live_server, blueprint: Project
+) -> None:
+    sign_in_and_open(
+        page, live_server, FACILITATOR[0], reverse("blueprint:project_detail", args=[blueprint.pk])
+    )
+    link = page.locator("main").get_by_role("link", name="Download PDF")
+    with page.expect_download() as download:
+        link.click()
+        busy = page.locator("main a.btn[data-busy-download]")
+        expect(busy).to_have_attribute("aria-busy", "true")
+    assert download.value.suggested_filename.endswith(".pdf")
+    expect(link).to_have_text("Download PDF")
+    expect(link).not_to_have_attribute("aria-busy", "true")

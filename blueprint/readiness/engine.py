@@ -6,7 +6,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 
-from django.core.cache import cache
 from django.urls import reverse
 
 from blueprint.document import Document, Key, document_load
@@ -77,32 +76,13 @@ def readiness_evaluate(
     )
 
 
-# How long a computed readiness is kept; a change makes a new key long before that.
-CACHE_SECONDS = 6 * 3600
-
-
-def readiness_cache_key(project: Project, number: int) -> str:
-    created = int(project.created_at.timestamp()) if project.created_at else 0
-    return f"blueprint:readiness:{project.pk}:{created}:{number}"
-
-
 def readiness_for_project(project: Project) -> Readiness:
-    """The project's readiness, computed once per change.
+    """The project's readiness, computed once per change (blueprint.cached): every page,
+    badge and person reads one computation until the next change. A miss loads the
+    document (a fixed number of queries) and checks it."""
+    from blueprint.cached import cached_per_change
 
-    It is cached (Django's cache: local memory by default, a shared cache when several
-    servers run) under the project's change number, which every recorded write moves on;
-    so every page, badge and person reads one computation until the next change. A miss
-    loads the document (a fixed number of queries) and checks it.
-    """
-    from blueprint.activity import change_number_of
-
-    key = readiness_cache_key(project, change_number_of(project))
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    readiness = readiness_compute(project)
-    cache.set(key, readiness, CACHE_SECONDS)
-    return readiness
+    return cached_per_change(project, "readiness", lambda: readiness_compute(project))
 
 
 def readiness_compute(project: Project) -> Readiness:

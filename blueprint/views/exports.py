@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from blueprint.access import ProjectAccess, get_project_for
+from blueprint.cached import cached_per_change
 from blueprint.document import document_load
 from blueprint.models import Project, Version
 from blueprint.pdf import (
@@ -104,7 +105,8 @@ def version_pdf(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
 def system_map(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The overview's system map: the fragment for htmx, the SVG image itself otherwise."""
     access = get_project_for(request, pk)
-    svg = systemmap_svg(document_load(access.project))
+    project = access.project
+    svg = cached_per_change(project, "system-map", lambda: systemmap_svg(document_load(project)))
     if request.htmx:
         context = {"project": access.project, "access": access, "svg": svg}
         return render(request, "blueprint/_system_map.html#system-map", context)

@@ -89,3 +89,23 @@ def test_the_feed_answers_what_changed_since_a_number_and_nothing_when_nothing_d
     [change] = news["changes"]
     assert change["action"] == "created" and change["label"] == "ERP"
     assert news["last"] == last + 1
+
+
+def test_the_system_map_is_drawn_once_per_change(
+    alice: Client, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import blueprint.views.exports as exports
+
+    drawn: list[int] = []
+    real = exports.systemmap_svg
+
+    def counting(doc: object) -> str:
+        drawn.append(1)
+        return real(doc)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(exports, "systemmap_svg", counting)
+    url = item_url("system_map", project)
+    first = alice.get(url, **HX).content
+    assert alice.get(url, **HX).content == first and len(drawn) == 1
+    alice.post(item_url("item_create", project, "system"), {"name": "CRM", **SYSTEM}, **HX)
+    assert b"CRM" in alice.get(url, **HX).content and len(drawn) == 2

@@ -294,6 +294,9 @@
     );
     if (cancel) {
       event.preventDefault();
+      // The form may have been swapped in a moment ago: make sure htmx has wired its links
+      // (processing twice does nothing), or the click would only follow the #anchor.
+      if (window.htmx) htmx.process(box);
       cancel.click();
     }
   });

@@ -17,6 +17,7 @@ HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 INLINE = frozenset(
     [
         "a",
+        "wbr",  # a place a word may wrap: no space in the text
         "abbr",
         "b",
         "bdi",

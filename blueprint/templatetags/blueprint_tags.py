@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -45,3 +46,13 @@ def item_actions(context: dict[str, Any], item: Any, kind_slug: str) -> SafeStri
         delete=f"{base}{item.pk}/delete/",
         label=str(item),
     )
+
+
+_SEPARATORS = re.compile(r"([._/\-:])")
+
+
+@register.filter
+def breakable(text: str) -> SafeString:
+    """A field name that may wrap only after its separators (Account.Customer_Tier__c),
+    never in the middle of a word: the text is escaped, then <wbr> follows each separator."""
+    return mark_safe(_SEPARATORS.sub(r"\1<wbr>", str(escape(text))))

@@ -68,6 +68,26 @@ def _filtered(
     return mappings
 
 
+# The sheet sorts by any column: ?sort=<column> (or -<column> for the other way).
+SORTS: dict[str, tuple[str, ...]] = {
+    "source": ("source_system__name", "source_field"),
+    "target": ("target_system__name", "target_field"),
+    "transformation": ("transformation",),
+    "required": ("required",),
+    "conflict": ("conflict_rule",),
+    "direction": ("direction",),
+    "attribute": ("attribute__entity__name", "attribute__name"),
+}
+
+
+def _sorted(mappings: QuerySet[FieldMapping], sort: str) -> QuerySet[FieldMapping]:
+    fields = SORTS.get(sort.removeprefix("-"))
+    if not fields:
+        return mappings
+    sign = "-" if sort.startswith("-") else ""
+    return mappings.order_by(*(sign + f for f in fields), "pk")
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def mappings_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -79,7 +99,9 @@ def mappings_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     filters = filter_form.filters()
     gaps = _rows_with_gaps(project)
     total = FieldMapping.objects.filter(project=project).count()
-    mappings = _filtered(MAPPING_KIND.queryset(project), **filters, gaps=gaps)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort.removeprefix("-") in SORTS else ""
+    mappings = _sorted(_filtered(MAPPING_KIND.queryset(project), **filters, gaps=gaps), sort)
     paginator = Paginator(mappings, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     context: dict[str, Any] = {
@@ -97,6 +119,16 @@ def mappings_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "total": total,
         "gaps": len(gaps),
         "systems": systems,
+        "sort": sort,
+        "columns": [
+            ("source", "Source system · field"),
+            ("target", "→ Target system · field"),
+            ("transformation", "Transformation rule"),
+            ("required", "Required?"),
+            ("conflict", "Conflict rule"),
+            ("direction", "Direction"),
+            ("attribute", "Attribute"),
+        ],
     }
     if request.htmx and not request.htmx.history_restore_request:
         # The count refreshes itself after a save; the filter bar and pager want the rows.

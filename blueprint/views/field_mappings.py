@@ -7,6 +7,7 @@ server; the filter bar and the pager ask for the rows partial of the same templa
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -88,6 +89,27 @@ def _sorted(mappings: QuerySet[FieldMapping], sort: str) -> QuerySet[FieldMappin
     return mappings.order_by(*(sign + f for f in fields), "pk")
 
 
+def _new_mapping_url(project: Project) -> str:
+    """Where "Add mapping" opens its form: with the systems of the last mapping added,
+    because a sheet is filled system pair by system pair."""
+    url = reverse("blueprint:item_create", args=[project.pk, "mapping"])
+    last = (
+        FieldMapping.objects.filter(project=project)
+        .order_by("-pk")
+        .values("source_system_id", "target_system_id")
+        .first()
+    )
+    if last is None:
+        return url
+    query = urlencode(
+        {
+            "initial_source_system": last["source_system_id"],
+            "initial_target_system": last["target_system_id"],
+        }
+    )
+    return f"{url}?{query}"
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def mappings_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -120,6 +142,7 @@ def mappings_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "gaps": len(gaps),
         "systems": systems,
         "sort": sort,
+        "new_mapping_url": _new_mapping_url(project),
         "columns": [
             ("source", "Source system · field"),
             ("target", "→ Target system · field"),

@@ -817,3 +817,17 @@ class TestSortingAndLayout:
         body = alice.get(page_url(project)).content.decode()
         assert "Account.<wbr>Customer_<wbr>Tier_<wbr>_<wbr>c" in body
         assert "&lt;b&gt;KNVV&lt;/<wbr>b&gt;-<wbr>KLABC" in body  # escaped first
+
+
+def test_the_next_mapping_starts_with_the_systems_of_the_last_one(
+    alice: Client, project: Project
+) -> None:
+    crm = SystemFactory(project=project, name="CRM")
+    erp = SystemFactory(project=project, name="ERP")
+    FieldMappingFactory(project=project, source_system=erp, target_system=crm)
+    body = alice.get(page_url(project)).content.decode()
+    [add] = [a for a in elements(body, "a") if "initial_source_system" in (a.get("href") or "")]
+    assert add["href"].endswith(f"?initial_source_system={erp.pk}&initial_target_system={crm.pk}")
+    form = alice.get(add["href"], **HX).content.decode()
+    assert elements(form, "option", value=str(erp.pk), selected=None)
+    assert elements(form, "option", value=str(crm.pk), selected=None)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
+from blueprint.activity import activity_record
 from blueprint.models import (
     ActivityEntry,
     Approval,
@@ -46,6 +49,60 @@ class SystemInline(admin.TabularInline):
     fields = ["name", "kind", "api_maturity", "api_documentation", "test_environment"]
 
 
+class ChangeLogged(admin.ModelAdmin):
+    """An admin whose saves and deletes count as changes of their project's blueprint."""
+
+    # A change made here is a change of the blueprint like any other: it is logged, and
+    # the project's change number moves on (live pages, cached readiness).
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # After the item and its many-to-many links are saved: one entry per save.
+        super().save_related(request, form, formsets, change)
+        action = ActivityEntry.Action.UPDATED if change else ActivityEntry.Action.CREATED
+        self._log(request, form.instance, action)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        project = obj.project
+        label = str(obj)
+        super().delete_model(request, obj)
+        activity_record(
+            project=project,
+            user=request.user,
+            action=ActivityEntry.Action.DELETED,
+            item_kind=f"{obj._meta.verbose_name} (admin)",
+            item_label=label,
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        projects = {obj.project for obj in queryset.select_related("project")}
+        super().delete_queryset(request, queryset)
+        for project in projects:
+            activity_record(
+                project=project,
+                user=request.user,
+                action=ActivityEntry.Action.DELETED,
+                item_kind=f"{queryset.model._meta.verbose_name_plural} (admin)",
+                item_label="several items",
+            )
+
+    def _log(self, request: HttpRequest, obj: Any, action: str) -> None:
+        activity_record(
+            project=obj.project,
+            user=request.user,
+            action=action,
+            item_kind=f"{obj._meta.verbose_name} (admin)",
+            item_pk=obj.pk,
+            item_label=str(obj),
+        )
+
+
+class ProjectItemAdmin(ChangeLogged):
+    """Admin for a blueprint item: filter by project, search by its text."""
+
+    list_filter = ["project"]
+    list_select_related = ["project"]
+    readonly_fields = ["revision", "created_at", "updated_at"]
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ["name", "state", "version_number", "created_at"]
@@ -55,7 +112,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ChangeLogged):
     list_display = ["project", "user", "role"]
     list_filter = ["role"]
     search_fields = ["project__name", "user__email", "user__display_name"]
@@ -63,18 +120,10 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(System)
-class SystemAdmin(admin.ModelAdmin):
+class SystemAdmin(ChangeLogged):
     list_display = ["name", "project", "kind", "api_maturity", "api_documentation"]
     list_filter = ["kind", "api_maturity", "api_documentation", "test_environment"]
     search_fields = ["name", "description", "project__name"]
-
-
-class ProjectItemAdmin(admin.ModelAdmin):
-    """Admin for a blueprint item: filter by project, search by its text."""
-
-    list_filter = ["project"]
-    list_select_related = ["project"]
-    readonly_fields = ["revision", "created_at", "updated_at"]
 
 
 class JourneyStepInline(admin.TabularInline):

@@ -29,3 +29,38 @@ def test_every_changelist_opens(client: Client) -> None:
         for model in apps.get_app_config(app).get_models():
             name = f"admin:{app}_{model._meta.model_name}_changelist"
             assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_an_admin_edit_is_logged_and_moves_the_change_number(client: Client) -> None:
+    from django.urls import reverse
+
+    from blueprint.activity import change_number_of
+    from blueprint.models import ActivityEntry, System
+    from blueprint.readiness import readiness_for_project
+    from tests.factories import ProjectFactory, SystemFactory
+
+    root = User.objects.create_superuser(email="root@example.com", password="x", display_name="R")
+    client.force_login(root)
+    project = ProjectFactory()
+    system = SystemFactory(project=project, name="CRM")
+    before = readiness_for_project(project)
+    number = change_number_of(project)
+    url = reverse("admin:blueprint_system_change", args=[system.pk])
+    data = {
+        "project": project.pk,
+        "name": "Renamed in the admin",
+        "kind": system.kind,
+        "description": "",
+        "api_maturity": system.api_maturity,
+        "api_documentation": system.api_documentation,
+        "test_environment": system.test_environment,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert System.objects.get(pk=system.pk).name == "Renamed in the admin"
+    assert change_number_of(project) == number + 1
+    entry = ActivityEntry.objects.get(project=project, change_number=number + 1)
+    assert entry.item_label == "Renamed in the admin" and entry.user == root
+    after = readiness_for_project(project)
+    assert after is not before
+    assert any("Renamed in the admin" in f.message for f in after.findings)

@@ -10,26 +10,10 @@ from playwright.sync_api import Browser
 
 from blueprint.models import Project
 from tests.e2e.conftest import TIMEOUT_MS, login, quiet_close
-from tests.e2e.workshop import FACILITATOR, ready_project
+from tests.e2e.workshop import FACILITATOR, PROJECT_PAGES, ready_project
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
-
-PAGES = [
-    "project_detail",
-    "scenarios",
-    "data_model",
-    "mappings",
-    "mappings_import",
-    "governance",
-    "requirements",
-    "delivery",
-    "readiness",
-    "signoff",
-    "versions",
-    "activity",
-    "diff",
-]
 
 
 @pytest.fixture
@@ -63,7 +47,7 @@ def test_no_serious_axe_violation_on_any_page(
     try:
         login(page, live_server, FACILITATOR[0], PASSWORD)
         problems = {}
-        for name in [*PAGES, None]:
+        for name in [*PROJECT_PAGES, None]:
             url = (
                 reverse(f"blueprint:{name}", args=[blueprint.pk])
                 if name

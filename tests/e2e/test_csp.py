@@ -9,7 +9,14 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from blueprint.models import Project, System
-from tests.e2e.workshop import FACILITATOR, action, ready_project, second_browser, sign_in_and_open
+from tests.e2e.workshop import (
+    FACILITATOR,
+    PROJECT_PAGES,
+    action,
+    ready_project,
+    second_browser,
+    sign_in_and_open,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -22,23 +29,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
     (e.sourceFile || "") + ":" + e.lineNumber);
 });
 """
-
-PAGES = [
-    "project_detail",
-    "project_edit",
-    "scenarios",
-    "data_model",
-    "mappings",
-    "mappings_import",
-    "governance",
-    "requirements",
-    "delivery",
-    "readiness",
-    "signoff",
-    "versions",
-    "activity",
-    "diff",
-]
 
 
 def watched(page: Page) -> Page:
@@ -64,7 +54,7 @@ def test_every_page_runs_under_the_policy(page: Page, live_server, blueprint: Pr
     sign_in_and_open(page, live_server, FACILITATOR[0], f"/p/{blueprint.pk}/")
     header = page.request.get(f"{live_server.url}/p/{blueprint.pk}/").headers
     assert "script-src 'self'" in header["content-security-policy"]
-    for name in PAGES:
+    for name in PROJECT_PAGES:
         response = page.goto(live_server.url + reverse(f"blueprint:{name}", args=[blueprint.pk]))
         assert response is not None and response.status == 200, name
         page.wait_for_load_state("networkidle")

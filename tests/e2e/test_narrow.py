@@ -9,24 +9,10 @@ from playwright.sync_api import Browser, expect
 
 from blueprint.models import Project
 from tests.e2e.conftest import TIMEOUT_MS, login, quiet_close
-from tests.e2e.workshop import FACILITATOR, ready_project
+from tests.e2e.workshop import FACILITATOR, PROJECT_PAGES, ready_project
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
-
-PAGES = [
-    "project_detail",
-    "scenarios",
-    "data_model",
-    "mappings",
-    "governance",
-    "requirements",
-    "delivery",
-    "readiness",
-    "signoff",
-    "versions",
-    "activity",
-]
 
 
 # Elements that reach past the right edge, for the message when a page scrolls sideways.
@@ -51,7 +37,7 @@ def test_at_390_px_the_menu_folds_and_nothing_scrolls_sideways(
     page = context.new_page()
     try:
         login(page, live_server, FACILITATOR[0], PASSWORD)
-        for name in PAGES:
+        for name in PROJECT_PAGES:
             page.goto(live_server.url + reverse(f"blueprint:{name}", args=[blueprint.pk]))
             page.wait_for_load_state("networkidle")
             nav = page.get_by_role("navigation", name="Project sections")

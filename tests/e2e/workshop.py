@@ -28,6 +28,24 @@ PROCESS_OWNER = ("pedro@example.com", "Pedro Alves")
 SYSTEMS_OWNER = ("sven@example.com", "Sven Berg")
 SIGNERS = (BUSINESS_LEADER, PROCESS_OWNER, SYSTEMS_OWNER)
 
+# Every page of a project, by URL name, for the tests that visit them all.
+PROJECT_PAGES = (
+    "project_detail",
+    "project_edit",
+    "scenarios",
+    "data_model",
+    "mappings",
+    "mappings_import",
+    "governance",
+    "requirements",
+    "delivery",
+    "readiness",
+    "signoff",
+    "versions",
+    "activity",
+    "diff",
+)
+
 
 def ready_project() -> Project:
     """The complete lead-to-cash blueprint, with an account for each of its members."""

@@ -16,9 +16,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from blueprint.activity import activity_record
-from blueprint.membership import _check_not_awaiting, _check_role_free, member_add
-from blueprint.models import SIGNOFF_ROLES, ActivityEntry, Invitation, Project, Role
+from blueprint.membership import (
+    _check_not_awaiting,
+    _check_role_free,
+    member_add,
+    people_log,
+)
+from blueprint.models import SIGNOFF_ROLES, Invitation, Project, Role
 
 ALREADY_INVITED = "{email} already has an open invitation to this project; revoke it first."
 ROLE_INVITED = (
@@ -93,7 +97,7 @@ def invitation_create(*, project: Project, email: str, role: str, by: User) -> N
                 )
         except IntegrityError as exc:
             raise ValidationError({"email": ALREADY_INVITED.format(email=email)}) from exc
-        _log(project, by, f"Invited {email}", Role(role).label)
+        people_log(project, by, f"Invited {email}", "", Role(role).label, kind="invitation")
     return NewInvitation(invitation=invitation, token=token)
 
 
@@ -157,7 +161,9 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
             return
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
-        _log(locked.project, by, f"Revoked the invitation of {locked.email}", "")
+        people_log(
+            locked.project, by, f"Revoked the invitation of {locked.email}", "", "", "invitation"
+        )
 
 
 def invitations_pending(project: Project) -> list[Invitation]:
@@ -166,16 +172,4 @@ def invitations_pending(project: Project) -> list[Invitation]:
         Invitation.objects.filter(
             project=project, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
         ).select_related("invited_by")
-    )
-
-
-def _log(project: Project, by: User | None, label: str, role: str) -> None:
-    activity_record(
-        project=project,
-        user=by,
-        action=ActivityEntry.Action.MEMBER,
-        artifact="people",
-        item_kind="invitation",
-        item_label=label,
-        after={"Role": role} if role else {},
     )

@@ -113,13 +113,16 @@ def _check_not_awaiting(project: Project) -> None:
         raise ValidationError(PEOPLE_FROZEN)
 
 
-def _log(project: Project, by: User | None, label: str, before: str, after: str) -> None:
+def people_log(
+    project: Project, by: User | None, label: str, before: str, after: str, kind: str = "member"
+) -> None:
+    """One entry of the people's log: a member's role changing, or an invitation."""
     activity_record(
         project=project,
         user=by,
         action=ActivityEntry.Action.MEMBER,
         artifact="people",
-        item_kind="member",
+        item_kind=kind,
         item_label=label,
         before={"Role": before} if before else {},
         after={"Role": after} if after else {},
@@ -135,7 +138,7 @@ def member_add(*, project: Project, user: User, role: str, by: User | None = Non
                 membership = Membership.objects.create(project=project, user=user, role=role)
         except IntegrityError as exc:
             raise ValidationError(MEMBER_CLASH) from exc
-        _log(project, by, str(user), "", Role(role).label)
+        people_log(project, by, str(user), "", Role(role).label)
     return membership
 
 
@@ -150,7 +153,7 @@ def member_role_change(*, membership: Membership, role: str, by: User | None = N
         before = membership.get_role_display()
         membership.role = role
         membership.save(update_fields=["role"])
-        _log(membership.project, by, str(membership.user), before, Role(role).label)
+        people_log(membership.project, by, str(membership.user), before, Role(role).label)
     return membership
 
 
@@ -159,4 +162,4 @@ def member_remove(*, membership: Membership, by: User | None = None) -> None:
         _check_not_awaiting(membership.project)
         _check_keeps_facilitator(membership=membership)
         membership.delete()
-        _log(membership.project, by, str(membership.user), membership.get_role_display(), "")
+        people_log(membership.project, by, str(membership.user), membership.get_role_display(), "")

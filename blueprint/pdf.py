@@ -274,22 +274,29 @@ def _draft_name(project: Project, meta: PdfMeta) -> str:
         meta.sha256,
         str(meta.state),
         str(meta.version_number),
-        meta.page_size,
         *(f"{s.role}|{s.name}|{s.at.isoformat()}|{s.content_hash}" for s in meta.signatures),
     ]
     key = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-    return f"draft-pdfs/project-{project.pk}/{key}.pdf"
+    return f"{_draft_folder(project)}/{key}-{meta.page_size}.pdf"
 
 
-def draft_pdfs_forget(project: Project) -> None:
-    """Delete the project's stored draft PDFs (the benchmark times a cold render)."""
-    folder = f"draft-pdfs/project-{project.pk}"
+def _draft_folder(project: Project) -> str:
+    return f"draft-pdfs/project-{project.pk}"
+
+
+def draft_pdfs_forget(project: Project, *, keep: str = "") -> None:
+    """Delete the project's stored draft PDFs but those of the content `keep` names (its
+    other page size): when a new draft is stored, and all of them for the benchmark,
+    which times a cold render."""
+    folder = _draft_folder(project)
+    content = keep.rsplit("/", 1)[-1].rsplit("-", 1)[0] if keep else None
     try:
         _dirs, files = default_storage.listdir(folder)
     except FileNotFoundError:
         return
     for name in files:
-        default_storage.delete(f"{folder}/{name}")
+        if content is None or not name.startswith(content):
+            default_storage.delete(f"{folder}/{name}")
 
 
 def project_pdf_render(*, project: Project, page_size: str = DEFAULT_PAGE_SIZE) -> bytes:
@@ -305,6 +312,9 @@ def project_pdf_render(*, project: Project, page_size: str = DEFAULT_PAGE_SIZE) 
     if stored is not None:
         return stored
     pdf = pdf_render(doc=doc, meta=meta)
+    # Drafts stored before of other content show an older blueprint: they go, and storage
+    # holds the current draft only (in each page size asked for).
+    draft_pdfs_forget(project, keep=name)
     saved = default_storage.save(name, ContentFile(pdf))
     if saved != name:  # someone else rendered the same content meanwhile: keep theirs
         default_storage.delete(saved)

@@ -267,3 +267,17 @@ def test_an_unchanged_drafts_pdf_is_rendered_once_and_a_change_renders_it_again(
     SystemFactory(project=project, name="A new system")
     changed = alice.get(url)
     assert changed.content != first.content and len(renders) == 3
+
+
+def test_storage_keeps_only_the_current_drafts_pdf(alice: Client, project: Project) -> None:
+    from django.core.files.storage import default_storage
+
+    url = reverse("blueprint:project_pdf", args=[project.pk])
+    folder = f"draft-pdfs/project-{project.pk}"
+    alice.get(url)
+    SystemFactory(project=project, name="A new system")
+    alice.get(url)
+    alice.get(url + "?size=letter")
+    _dirs, files = default_storage.listdir(folder)
+    assert sorted(f.rsplit("-", 1)[1] for f in files) == ["a4.pdf", "letter.pdf"]
+    assert len({f.rsplit("-", 1)[0] for f in files}) == 1  # one content, the current one

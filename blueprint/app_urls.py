@@ -78,6 +78,12 @@ urlpatterns = [
     # Exports.
     path("p/<id:pk>/export.pdf", exports.project_pdf, name="project_pdf"),
     path("p/<id:pk>/versions/<id:number>/export.pdf", exports.version_pdf, name="version_pdf"),
+    path("p/<id:pk>/vendor-bundle.zip", exports.project_bundle, name="project_bundle"),
+    path(
+        "p/<id:pk>/versions/<id:number>/vendor-bundle.zip",
+        exports.version_bundle,
+        name="version_bundle",
+    ),
     path("p/<id:pk>/system-map/", exports.system_map, name="system_map"),
     # The inline editor shared by every kind of item.
     path("p/<id:pk>/items/<slug:kind>/new/", items.item_create, name="item_create"),

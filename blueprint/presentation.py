@@ -210,10 +210,14 @@ def document_present(doc: Document) -> dict[str, Any]:
         ]
         exceptions.append(
             {
+                "id": x.id,
+                "situation_value": x.situation,
                 "situation": x.situation_other
                 if x.situation == ExceptionRule.Situation.OTHER and x.situation_other
                 else _label(ExceptionRule.Situation, x.situation),
                 "automatic": automatic,
+                "retry_policy": x.retry_policy if x.auto_retry else "",
+                "stops": x.auto_fail,
                 "manual_handling": x.manual_handling,
                 "manual_owner": x.manual_owner,
                 "tracking": x.tracking,

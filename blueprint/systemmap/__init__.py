@@ -10,7 +10,8 @@ home system it is. Every piece of user text is escaped.
 
 - `layout`: where the boxes go, and where each arrow's label fits best (geometry only);
 - `arrows`: which arrows there are, grouped from the field mappings, with their labels;
-- `svg`: drawing it all as SVG, escaping every piece of user text.
+- `svg`: drawing it all as SVG, escaping every piece of user text;
+- `mermaid`: the same boxes and arrows as a Mermaid flowchart, for the vendor bundle.
 """
 
 from blueprint.systemmap.arrows import (
@@ -26,6 +27,7 @@ from blueprint.systemmap.arrows import (
     systemmap_groups,
 )
 from blueprint.systemmap.layout import BOX_WIDTH, HOME_PREFIX, LABEL_LINE, LINE, Rect
+from blueprint.systemmap.mermaid import mermaid_label, systemmap_mermaid
 from blueprint.systemmap.svg import ARROW_SPACING, FONT, systemmap_svg
 
 __all__ = [
@@ -44,7 +46,9 @@ __all__ = [
     "ArrowGroup",
     "Flow",
     "Rect",
+    "mermaid_label",
     "systemmap_flows",
     "systemmap_groups",
+    "systemmap_mermaid",
     "systemmap_svg",
 ]

@@ -63,7 +63,7 @@ class Box:
         )
 
 
-def _kind_label(value: str) -> str:
+def kind_label(value: str) -> str:
     try:
         return str(System.Kind(value).label)
     except ValueError:
@@ -126,7 +126,7 @@ def box_layout(doc: Document) -> tuple[list[Box], float, float]:
         Box(
             system_id=s.id,
             name=s.name,
-            kind=_kind_label(s.kind),
+            kind=kind_label(s.kind),
             home_of=tuple(wrapped[s.id]),
             x=x,
             y=y,

@@ -1,5 +1,5 @@
-"""Exports: the vendor PDF of the current blueprint or of a signed version, and the
-system map shown on the overview."""
+"""Exports: the vendor PDF and the vendor bundle of the current blueprint or of a signed
+version, and the system map shown on the overview."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from blueprint.access import ProjectAccess, get_project_for
+from blueprint.bundle import bundle_filename, project_bundle_build, version_bundle_get
 from blueprint.cached import cached_per_change
 from blueprint.document import document_load
 from blueprint.models import Project, Version
@@ -99,6 +100,59 @@ def version_pdf(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
         page_size=size,
     )
     return _pdf_response(pdf, filename)
+
+
+def _zip_response(bundle: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(bundle, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def project_bundle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The vendor bundle of the blueprint as it stands, marked DRAFT throughout."""
+    access = get_project_for(request, pk)
+    project = access.project
+    if project.state == Project.State.SIGNED:
+        return redirect("blueprint:version_bundle", project.pk, project.version_number)
+    try:
+        bundle = project_bundle_build(project)
+    except PdfTimeout as exc:
+        return _problem(
+            request, access, status=503, title="The bundle is not ready", message=str(exc)
+        )
+    except PdfError as exc:
+        return _problem(request, access, status=500, title="No bundle this time", message=str(exc))
+    name = bundle_filename(
+        project_name=project.name, version_number=project.version_number, signed=False
+    )
+    return _zip_response(bundle, name)
+
+
+@require_GET
+def version_bundle(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
+    """A signed version's vendor bundle: built once from its snapshot, then as stored."""
+    access = get_project_for(request, pk)
+    version = get_object_or_404(
+        Version.objects.prefetch_related("approvals"), project=access.project, number=number
+    )
+    try:
+        bundle = version_bundle_get(version)
+    except SnapshotTampered as exc:
+        return _problem(
+            request, access, status=409, title="This version cannot be exported", message=str(exc)
+        )
+    except PdfTimeout as exc:
+        return _problem(
+            request, access, status=503, title="The bundle is not ready", message=str(exc)
+        )
+    except PdfError as exc:
+        return _problem(request, access, status=500, title="No bundle this time", message=str(exc))
+    name = bundle_filename(
+        project_name=access.project.name, version_number=version.number, signed=True
+    )
+    return _zip_response(bundle, name)
 
 
 @require_GET

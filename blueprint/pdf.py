@@ -85,6 +85,10 @@ __all__ = [
     "pdf_render",
     "pdf_timeout",
     "pdf_write",
+    "draft_key",
+    "drafts_forget",
+    "stored_claim",
+    "stored_read",
     "project_pdf_render",
     "static_file_for",
     "version_pdf_get",
@@ -266,30 +270,32 @@ def pdf_render(*, doc: Document, meta: PdfMeta, timeout: float | None = None) ->
     return html_to_pdf(pdf_html(doc=doc, meta=meta), timeout=timeout).pdf
 
 
-def _draft_name(project: Project, meta: PdfMeta) -> str:
-    """Where a draft's PDF is kept: named by everything it shows, so that the same content
-    (the document's SHA-256, the state, the version, the approvals so far, the page size)
-    is the same file, and any change is a new one."""
+def draft_key(meta: PdfMeta) -> str:
+    """A draft export's content key: the same content (the document's SHA-256, the state,
+    the version, the approvals so far) is the same key, and any change is a new one.
+    The draft PDF and the draft vendor bundle are both stored under it."""
     parts = [
         meta.sha256,
         str(meta.state),
         str(meta.version_number),
         *(f"{s.role}|{s.name}|{s.at.isoformat()}|{s.content_hash}" for s in meta.signatures),
     ]
-    key = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-    return f"{_draft_folder(project)}/{key}-{meta.page_size}.pdf"
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _draft_name(project: Project, meta: PdfMeta) -> str:
+    """Where a draft's PDF is kept: its content key and its page size."""
+    return f"{_draft_folder(project)}/{draft_key(meta)}-{meta.page_size}.pdf"
 
 
 def _draft_folder(project: Project) -> str:
     return f"draft-pdfs/project-{project.pk}"
 
 
-def draft_pdfs_forget(project: Project, *, keep: str = "") -> None:
-    """Delete the project's stored draft PDFs but those of the content `keep` names (its
-    other page size): when a new draft is stored, and all of them for the benchmark,
-    which times a cold render."""
-    folder = _draft_folder(project)
-    content = keep.rsplit("/", 1)[-1].rsplit("-", 1)[0] if keep else None
+def drafts_forget(folder: str, *, keep: str = "") -> None:
+    """Delete the stored drafts in a folder but those of the content `keep` names (the
+    other page sizes of a PDF): a new draft replaces the older ones."""
+    content = keep.rsplit("/", 1)[-1].split("-", 1)[0].split(".", 1)[0] if keep else None
     try:
         _dirs, files = default_storage.listdir(folder)
     except FileNotFoundError:
@@ -297,6 +303,30 @@ def draft_pdfs_forget(project: Project, *, keep: str = "") -> None:
     for name in files:
         if content is None or not name.startswith(content):
             default_storage.delete(f"{folder}/{name}")
+
+
+def draft_pdfs_forget(project: Project, *, keep: str = "") -> None:
+    """Delete the project's stored draft PDFs but those of the content `keep` names: when
+    a new draft is stored, and all of them for the benchmark, which times a cold render."""
+    drafts_forget(_draft_folder(project), keep=keep)
+
+
+def stored_read(name: str) -> bytes | None:
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def stored_claim(name: str, content: bytes) -> bytes:
+    """Store content under a name, unless someone stored it first: then theirs is the
+    one, and it is what comes back."""
+    saved = default_storage.save(name, ContentFile(content))
+    if saved != name:
+        default_storage.delete(saved)
+        return stored_read(name) or content
+    return content
 
 
 def project_pdf_render(*, project: Project, page_size: str = DEFAULT_PAGE_SIZE) -> bytes:
@@ -308,17 +338,14 @@ def project_pdf_render(*, project: Project, page_size: str = DEFAULT_PAGE_SIZE) 
     doc = document_load(project)
     meta = pdf_meta_for_project(project=project, doc=doc, page_size=page_size)
     name = _draft_name(project, meta)
-    stored = _read(name)
+    stored = stored_read(name)
     if stored is not None:
         return stored
     pdf = pdf_render(doc=doc, meta=meta)
     # Drafts stored before of other content show an older blueprint: they go, and storage
     # holds the current draft only (in each page size asked for).
     draft_pdfs_forget(project, keep=name)
-    saved = default_storage.save(name, ContentFile(pdf))
-    if saved != name:  # someone else rendered the same content meanwhile: keep theirs
-        default_storage.delete(saved)
-    return pdf
+    return stored_claim(name, pdf)
 
 
 # --- signed versions: rendered once from the snapshot, then served from storage -------
@@ -326,14 +353,6 @@ def project_pdf_render(*, project: Project, page_size: str = DEFAULT_PAGE_SIZE) 
 
 def _letter_name(version: Version) -> str:
     return f"signed-pdfs/project-{version.project_id}-v{version.number}-letter.pdf"
-
-
-def _read(name: str) -> bytes | None:
-    try:
-        with default_storage.open(name, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
 
 
 def version_pdf_get(*, version: Version, page_size: str = DEFAULT_PAGE_SIZE) -> bytes:
@@ -346,17 +365,12 @@ def version_pdf_get(*, version: Version, page_size: str = DEFAULT_PAGE_SIZE) -> 
         raise SnapshotTampered(TAMPERED_MESSAGE.format(number=version.number))
     page_size = page_size_from(page_size)
     name = version.pdf.name if page_size == DEFAULT_PAGE_SIZE else _letter_name(version)
-    if name and (stored := _read(name)) is not None:
+    if name and (stored := stored_read(name)) is not None:
         return stored
     doc = document_from_json(version.snapshot)
     pdf = pdf_render(doc=doc, meta=pdf_meta_for_version(version=version, page_size=page_size))
     if page_size != DEFAULT_PAGE_SIZE:
-        saved = default_storage.save(_letter_name(version), ContentFile(pdf))
-        if saved != _letter_name(version):
-            # Someone stored it first: theirs is the one.
-            default_storage.delete(saved)
-            return _read(_letter_name(version)) or pdf
-        return pdf
+        return stored_claim(_letter_name(version), pdf)
     saved = default_storage.save(
         f"signed-pdfs/project-{version.project_id}-v{version.number}.pdf", ContentFile(pdf)
     )
@@ -366,7 +380,7 @@ def version_pdf_get(*, version: Version, page_size: str = DEFAULT_PAGE_SIZE) -> 
     if not claimed:
         default_storage.delete(saved)
         version.refresh_from_db(fields=["pdf"])
-        return _read(version.pdf.name) or pdf
+        return stored_read(version.pdf.name) or pdf
     version.pdf.name = saved
     return pdf
 

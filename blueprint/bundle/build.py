@@ -6,8 +6,9 @@ version's bundle is built once, from its snapshot, and stored (Django's STORAGES
 its PDF): the same bytes ever after. A snapshot that no longer matches its hash is
 refused, stored bundle or not, as the PDF is.
 
-The zip is deterministic: its entries in a fixed order, each dated with the version's
-date, so the same version gives the same bytes wherever it is built.
+The zip's entries are in a fixed order (the manifest first), each dated with the
+version's date (or the draft's build). The bytes of a signed version's bundle are fixed
+by storing it, not by rebuilding: the workbook inside carries the time it was written.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from typing import Any
 
 import yaml
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils.text import slugify
 
 from blueprint.bundle.odcs import API_VERSION, entity_contracts
@@ -38,9 +37,13 @@ from blueprint.pdf import (
     TAMPERED_MESSAGE,
     PdfMeta,
     SnapshotTampered,
+    draft_key,
+    drafts_forget,
     pdf_meta_for_project,
     pdf_meta_for_version,
     project_pdf_render,
+    stored_claim,
+    stored_read,
     version_pdf_get,
 )
 from blueprint.presentation import document_present
@@ -229,22 +232,25 @@ def bundle_filename(*, project_name: str, version_number: int, signed: bool) -> 
 
 
 def project_bundle_build(project: Project) -> bytes:
-    """The bundle of today's blueprint (draft or awaiting sign-off), marked DRAFT."""
+    """The bundle of today's blueprint (draft or awaiting sign-off), marked DRAFT.
+
+    Built once per content, like the draft PDF (under the same content key): an
+    unchanged blueprint is served from storage, and storage keeps the current one only.
+    """
     doc = document_load(project)
     meta = pdf_meta_for_project(project=project, doc=doc)
-    return bundle_build(doc=doc, meta=meta, pdf=lambda: project_pdf_render(project=project))
+    folder = f"draft-bundles/project-{project.pk}"
+    name = f"{folder}/{draft_key(meta)}.zip"
+    stored = stored_read(name)
+    if stored is not None:
+        return stored
+    bundle = bundle_build(doc=doc, meta=meta, pdf=lambda: project_pdf_render(project=project))
+    drafts_forget(folder, keep=name)
+    return stored_claim(name, bundle)
 
 
 def _stored_name(version: Version) -> str:
     return f"signed-bundles/project-{version.project_id}-v{version.number}.zip"
-
-
-def _read(name: str) -> bytes | None:
-    try:
-        with default_storage.open(name, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
 
 
 def version_bundle_get(version: Version) -> bytes:
@@ -252,7 +258,7 @@ def version_bundle_get(version: Version) -> bytes:
     if not version.is_intact:
         raise SnapshotTampered(TAMPERED_MESSAGE.format(number=version.number))
     name = _stored_name(version)
-    stored = _read(name)
+    stored = stored_read(name)
     if stored is not None:
         return stored
     doc = document_from_json(version.snapshot)
@@ -262,9 +268,4 @@ def version_bundle_get(version: Version) -> bytes:
         pdf=lambda: version_pdf_get(version=version),
         snapshot=version.snapshot.encode("utf-8"),
     )
-    saved = default_storage.save(name, ContentFile(bundle))
-    if saved != name:
-        # Someone stored it first: theirs is the one.
-        default_storage.delete(saved)
-        return _read(name) or bundle
-    return bundle
+    return stored_claim(name, bundle)

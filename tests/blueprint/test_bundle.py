@@ -264,11 +264,6 @@ def test_a_changed_file_or_a_stray_file_is_caught() -> None:
     }
 
 
-def test_the_same_signed_content_is_the_same_bytes() -> None:
-    doc = ready_document()
-    assert build(doc) == build(doc)
-
-
 def test_a_draft_says_draft_everywhere() -> None:
     doc = ready_document()
     files = files_of(build(doc, signed=False))
@@ -494,6 +489,29 @@ class TestViews:
         assert json.loads(files["manifest.json"])["status"] == "DRAFT"
         assert files["blueprint.pdf"].startswith(b"%PDF")
         assert bundle_check(response.content) == {}
+
+    def test_an_unchanged_draft_is_served_as_stored_and_a_change_replaces_it(
+        self, alice: Client, project: Project
+    ) -> None:
+        SystemFactory(project=project, name="CRM")
+        url = reverse("blueprint:project_bundle", args=[project.pk])
+        first = alice.get(url).content
+        folder = Path(settings.MEDIA_ROOT) / f"draft-bundles/project-{project.pk}"
+        assert len(list(folder.iterdir())) == 1
+        assert alice.get(url).content == first
+        alice.post(
+            reverse("blueprint:item_create", args=[project.pk, "system"]),
+            {
+                "name": "ERP",
+                "kind": "erp",
+                "api_maturity": "mature",
+                "api_documentation": "complete",
+                "test_environment": "yes",
+            },
+        )
+        second = alice.get(url).content
+        assert second != first and b"ERP" in files_of(second)["blueprint.json"]
+        assert len(list(folder.iterdir())) == 1
 
     def test_a_viewer_may_download_and_an_outsider_may_not(
         self, vera: Client, charlie: Client, project: Project

@@ -252,7 +252,8 @@ class Command(BaseCommand):
             f"  PDF: {f['pages']} pages, {f['pdf_kb']:.0f} KB; time limit {pdf_timeout():g} s",
             f"  vendor bundle, GET zip        {f['bundle'].wall:7.3f} s  {f['bundle_q']:3d} queries"
             f"  {f['bundle_kb']:.0f} KB (draft PDF already stored)",
-            f"  bundle of an unchanged draft  {f['bundle_stored'].wall:7.3f} s  (stored, not rebuilt)",
+            f"  bundle of an unchanged draft  {f['bundle_stored'].wall:7.3f} s"
+            "  (stored, not rebuilt)",
             f"  bundle checked as a vendor    {f['bundle_check'].wall:7.3f} s"
             "  (every file against its standard's schema)",
             f"  overhead of the app over WeasyPrint alone (median of {runs}): "

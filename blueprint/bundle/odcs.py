@@ -46,8 +46,9 @@ def _describe_write(doc: Document, w: Write) -> str:
     if rule:
         parts.append(f"on conflict: {rule.lower()}")
     if w.mapping.transformation:
-        parts.append(f"transformation: {w.mapping.transformation}")
-    return "; ".join(parts) + "."
+        parts.append(f"transformation: {w.mapping.transformation.strip()}")
+    text = "; ".join(parts)
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _exception_rules(present: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -176,7 +177,9 @@ def _system_object(
 
 def _entity_quality(doc: Document, entity: EntityDoc) -> list[dict[str, Any]]:
     quality = []
-    identity = [doc.name_of("attributes", k) for k in entity.identity_attribute_ids]
+    identity = [
+        a.name for k in entity.identity_attribute_ids if (a := doc.get("attributes", k)) is not None
+    ]
     if identity:
         text = f"{entity.name}: identified by {', '.join(identity)}."
         if entity.identifier_issuer_id is not None:

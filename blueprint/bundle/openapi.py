@@ -152,7 +152,11 @@ def system_api(
         key = entity.name if entity else UNASSIGNED
         by_entity[key][w.into_field].append(w)
         if entity is not None:
-            identity[key] = [doc.name_of("attributes", k) for k in entity.identity_attribute_ids]
+            identity[key] = [
+                a.name
+                for k in entity.identity_attribute_ids
+                if (a := doc.get("attributes", k)) is not None
+            ]
     errors = _error_responses(context["present"])
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
     paths: dict[str, Any] = {}

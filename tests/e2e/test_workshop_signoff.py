@@ -1,8 +1,13 @@
-"""Sign-off in the browser: request, the frozen blueprint, three approvals, version 1."""
+"""Sign-off in the browser: request, the frozen blueprint, three approvals, version 1,
+and its vendor bundle downloaded from the version's page."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -113,3 +118,16 @@ def test_the_three_role_holders_sign_off_a_ready_blueprint(
         "Pedro Alves",
         "Sven Berg",
     ]
+
+    # The vendor downloads the signed version's bundle from its page.
+    signoff.goto(f"{live_server.url}/p/{project.pk}/versions/1/")
+    with signoff.expect_download() as download_info:
+        signoff.get_by_role("link", name="Download vendor bundle").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-v1-signed-vendor-bundle.zip")
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.path()).read_bytes()))
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["status"] == "signed"
+    assert manifest["snapshotSha256"] == version.sha256
+    assert any(name.startswith("contracts/") for name in archive.namelist())
+    expect(signoff.get_by_role("link", name="Download vendor bundle")).to_be_enabled()

@@ -24,6 +24,7 @@ ARTIFACTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     ("requirements", "Reporting and automation", ("reports", "dimensions", "automations")),
     ("delivery", "Delivery plan", ("phases", "contracts", "audit_items")),
+    ("notes", "Questions and decisions", ("notes",)),
 )
 QUESTION_LABELS = {key: q for questions in CATEGORY_QUESTIONS.values() for key, q in questions}
 
@@ -99,6 +100,14 @@ def _item_fields(section: Section, item: Any, doc: Document) -> dict[str, str]:
         if f.name == "id":
             continue
         value = getattr(item, f.name)
+        if f.name in section.about.values():
+            continue  # shown with the item it names, below
+        if f.name in section.about:
+            target = getattr(item, section.about[f.name])
+            values["About"] = (
+                doc.name_of(target, value) if target and value is not None else "the project"
+            )
+            continue
         if f.name == "answers":
             for key, answer in sorted(value.items()):
                 values[f"Answer: {QUESTION_LABELS.get(key, key)}"] = answer

@@ -40,6 +40,7 @@ from blueprint.models import (
     Guardrail,
     JourneyStep,
     Membership,
+    Note,
     Outcome,
     OwnershipRule,
     Project,
@@ -89,6 +90,11 @@ class ScenarioDoc:
     narrative: str = ""
     answers: dict[str, str] = field(default_factory=dict)
     system_ids: tuple[Key, ...] = ()
+    # Trace links: what the scenario moves and produces.
+    entity_ids: tuple[Key, ...] = ()
+    attribute_ids: tuple[Key, ...] = ()
+    outcome_ids: tuple[Key, ...] = ()
+    acceptance_text: str = ""  # the acceptance test as the people edited it ("" generated)
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,7 @@ class MappingDoc:
     conflict_rule: str = ""
     direction: str = ""
     attribute_id: Key | None = None
+    scenario_ids: tuple[Key, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,8 @@ class ExceptionDoc:
     manual_handling: str = ""
     manual_owner: str = ""
     tracking: str = ""
+    scenario_ids: tuple[Key, ...] = ()
+    acceptance_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -290,6 +299,25 @@ class AuditDoc:
 
 
 @dataclass(frozen=True)
+class NoteDoc:
+    """A question, proposed change or decision on an item (or, with no section, the
+    project): `about_id` is an item of the section `about_section` names."""
+
+    id: Key
+    kind: str
+    text: str
+    about_section: str = ""
+    about_id: Key | None = None
+    raised_by: str = ""
+    asked_of: str = ""
+    due_date: str | None = None
+    must_answer: bool = False
+    status: str = "open"
+    answer: str = ""
+    decided_by: str = ""
+
+
+@dataclass(frozen=True)
 class Section:
     """How one list of the document maps to a model."""
 
@@ -300,6 +328,8 @@ class Section:
     refs: dict[str, str]
     # m2m doc field (…_ids) -> (model m2m field name, section)
     m2m: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # a reference into whichever section another field names: id field -> section field
+    about: dict[str, str] = field(default_factory=dict)
 
 
 # In dependency order: an item only refers to items of earlier sections (m2m excepted,
@@ -338,7 +368,18 @@ SECTIONS: tuple[Section, ...] = (
         "outcomes", Outcome, OutcomeDoc, {"entity_id": "entities", "recorded_in_id": "systems"}
     ),
     Section("reasons", ReasonCode, ReasonDoc, {"outcome_id": "outcomes"}),
-    Section("scenarios", Scenario, ScenarioDoc, {}, {"system_ids": ("systems", "systems")}),
+    Section(
+        "scenarios",
+        Scenario,
+        ScenarioDoc,
+        {},
+        {
+            "system_ids": ("systems", "systems"),
+            "entity_ids": ("entities", "entities"),
+            "attribute_ids": ("attributes", "attributes"),
+            "outcome_ids": ("outcomes", "outcomes"),
+        },
+    ),
     Section("steps", JourneyStep, StepDoc, {"scenario_id": "scenarios", "system_id": "systems"}),
     Section("not_applicable", CategoryNotApplicable, NotApplicableDoc, {}),
     Section(
@@ -350,9 +391,12 @@ SECTIONS: tuple[Section, ...] = (
             "target_system_id": "systems",
             "attribute_id": "attributes",
         },
+        {"scenario_ids": ("scenarios", "scenarios")},
     ),
     Section("ownership", OwnershipRule, OwnershipDoc, {"system_id": "systems"}),
-    Section("exceptions", ExceptionRule, ExceptionDoc, {}),
+    Section(
+        "exceptions", ExceptionRule, ExceptionDoc, {}, {"scenario_ids": ("scenarios", "scenarios")}
+    ),
     Section(
         "guardrails",
         Guardrail,
@@ -384,6 +428,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("phases", DeliveryPhase, PhaseDoc, {}),
     Section("contracts", ContractItem, ContractDoc, {"system_id": "systems"}),
     Section("audit_items", AuditItem, AuditDoc, {}),
+    # Last: a note may be about an item of any section above.
+    Section("notes", Note, NoteDoc, {}, about={"about_id": "about_section"}),
 )
 SECTION_BY_NAME = {s.name: s for s in SECTIONS}
 
@@ -412,6 +458,7 @@ class Document:
     phases: tuple[PhaseDoc, ...] = ()
     contracts: tuple[ContractDoc, ...] = ()
     audit_items: tuple[AuditDoc, ...] = ()
+    notes: tuple[NoteDoc, ...] = ()
 
     # Lookups for readers. cached_property works on frozen dataclasses because it
     # writes to the instance __dict__ directly.
@@ -503,6 +550,11 @@ def label_of(section: str, item: Any, doc: Document) -> str:
         return choice_label(section, "phase", item.phase)
     if section == "audit_items":
         return choice_label(section, "topic", item.topic)
+    if section == "notes":
+        text = " ".join(item.text.split())
+        return f"{choice_label(section, 'kind', item.kind)}: {text[:60]}" + (
+            "…" if len(text) > 60 else ""
+        )
     return str(getattr(item, "name", None) or getattr(item, "title", None) or item.id)
 
 
@@ -588,7 +640,7 @@ def _delivery_union(project: Project) -> list[tuple[Any, ...]]:
 
 
 def document_load(project: Project) -> Document:
-    """Read a project's whole blueprint in a fixed number of queries (20)."""
+    """Read a project's whole blueprint in a fixed number of queries (21)."""
     members = tuple(
         sorted(
             (
@@ -616,6 +668,8 @@ def document_load(project: Project) -> Document:
                 row[doc_field] = tuple(sorted(links[(section.name, doc_field)].get(row["id"], [])))
             if section.name == "reports":
                 row["time_windows"] = tuple(row["time_windows"] or ())
+            if section.name == "notes" and row["due_date"] is not None:
+                row["due_date"] = row["due_date"].isoformat()
             if section.name == "scenarios":
                 row["answers"] = {
                     k: str(v) for k, v in (row["answers"] or {}).items() if v is not None
@@ -784,6 +838,7 @@ SECTION_NOUNS = {
     "phases": "Delivery phase",
     "contracts": "API contract item",
     "audit_items": "Audit record item",
+    "notes": "Note",
 }
 
 

@@ -50,6 +50,11 @@ ROLE_TAKEN = "{role} is already held by {other}: a sign-off role has one holder.
 EMAIL_TWICE = "“{email}” is named twice."
 UNKNOWN_ANSWER = "“{key}” is not a question of the category {category}; its questions are: {keys}."
 IDENTITY_OTHER_ENTITY = "Choose from this entity's own attributes."
+NOTE_ABOUT_UNKNOWN = "“{section}” is not a list of the blueprint that a note can be about."
+NOTE_ABOUT_WHICH = "Say which item the note is about, or leave both empty for the project."
+NOTE_STATUS = "A {kind} is {allowed}, not “{status}”."
+NOTE_ANSWER_NEEDED = "An answered question needs its answer."
+ACCEPTANCE_NOT_GHERKIN = "This is not a Gherkin feature: {error}"
 # Django's own wording for the first, which every form field says too.
 NUL_CHARACTER = "{field}: null characters are not allowed."
 NOT_TEXT = "{field} holds a broken character (an unpaired surrogate), which is not text."
@@ -249,6 +254,15 @@ def reference_problems(doc: Document) -> list[Problem]:
                         message = LISTED_TWICE.format(field=label, name=name)
                         found.append(Problem(section.name, item.id, doc_field, message))
                     seen.add(key)
+            for ref, target_field in section.about.items():
+                key, target = getattr(item, ref), getattr(item, target_field)
+                if key is None or target not in note_targets():
+                    continue  # note_problems words these
+                if doc.get(target, key) is None:
+                    message = NOT_IN_PROJECT.format(
+                        field="item it is about", key=key, what=f"an item of “{target}”"
+                    )
+                    found.append(Problem(section.name, item.id, ref, message))
     return found
 
 
@@ -419,6 +433,44 @@ def text_problems(doc: Document) -> list[Problem]:
     return found
 
 
+def note_targets() -> list[str]:
+    """The lists of the document a note can be about (every one but the notes)."""
+    return [s.name for s in SECTIONS if s.name != "notes"]
+
+
+def note_problems(item: Any) -> list[Problem]:
+    """A note's own rules: what it is about names a list, its status fits its kind."""
+    from blueprint.models import Note
+
+    found = []
+
+    def problem(name: str, message: str) -> None:
+        found.append(Problem("notes", item.id, name, message))
+
+    if item.about_section and item.about_section not in note_targets():
+        problem("about_section", NOTE_ABOUT_UNKNOWN.format(section=item.about_section))
+    elif bool(item.about_section) != (item.about_id is not None):
+        problem("about_id", NOTE_ABOUT_WHICH)
+    allowed = Note.STATUSES.get(item.kind)
+    if allowed is not None and item.status not in allowed:
+        labels = " or ".join(str(Note.Status(s).label).lower() for s in allowed)
+        kind = str(Note.Kind(item.kind).label).lower()
+        problem("status", NOTE_STATUS.format(kind=kind, allowed=labels, status=item.status))
+    if item.kind == Note.Kind.QUESTION and item.status == "answered" and not item.answer.strip():
+        problem("answer", NOTE_ANSWER_NEEDED)
+    return found
+
+
+def acceptance_problem(text: str) -> str | None:
+    """Edited acceptance text must be a Gherkin feature the official parser reads."""
+    if not text.strip():
+        return None
+    from blueprint.acceptance import gherkin_error
+
+    error = gherkin_error(text)
+    return ACCEPTANCE_NOT_GHERKIN.format(error=error) if error else None
+
+
 def document_problems(doc: Document) -> list[Problem]:
     """Every storage rule a document breaks, in document order."""
     text = text_problems(doc)
@@ -433,6 +485,12 @@ def document_problems(doc: Document) -> list[Problem]:
                 found.extend(_time_windows(item))
             if section.name == "scenarios":
                 found.extend(_answers(item))
+            if section.name == "notes":
+                found.extend(note_problems(item))
+            if section.name in ("scenarios", "exceptions") and (
+                message := acceptance_problem(item.acceptance_text)
+            ):
+                found.append(Problem(section.name, item.id, "acceptance_text", message))
             if section.name == "mappings" and same_system(
                 item.source_system_id, item.target_system_id
             ):

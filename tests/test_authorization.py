@@ -63,6 +63,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "activity": (MEMBER, NOBODY),
     "project_pdf": (MEMBER, NOBODY),
     "version_pdf": (MEMBER, NOBODY),
+    "project_bundle": (MEMBER, NOBODY),
+    "version_bundle": (MEMBER, NOBODY),
     "system_map": (MEMBER, NOBODY),
     "item_create": (EDITOR, EDITOR),
     "item_hx_row": (MEMBER, NOBODY),

@@ -48,6 +48,9 @@ def items_build(*, doc: Document, project: Project) -> dict[str, dict[Key, int]]
             for ref, target in section.refs.items():
                 key = getattr(item, ref)
                 values[ref] = keymap[target][key] if key is not None else None
+            for ref, target_field in section.about.items():
+                key, target = getattr(item, ref), getattr(item, target_field)
+                values[ref] = keymap[target][key] if key is not None and target else None
             instances.append(section.model(project=project, **values))
         created = section.model._default_manager.bulk_create(instances)
         for item, instance in zip(items, created, strict=True):

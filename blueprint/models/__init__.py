@@ -18,6 +18,7 @@ from blueprint.models.mapping import (
     ReasonCode,
     Relationship,
 )
+from blueprint.models.notes import Note
 from blueprint.models.project import (
     SIGNOFF_ROLES,
     Invitation,
@@ -69,6 +70,7 @@ __all__ = [
     "Report",
     "ReportDimension",
     "Role",
+    "Note",
     "Scenario",
     "System",
     "TimeWindow",

@@ -32,5 +32,9 @@ class BlueprintItem(models.Model):
         from blueprint import rules
 
         errors = rules.duplicate_errors(self)
+        if hasattr(self, "acceptance_text") and (
+            message := rules.acceptance_problem(self.acceptance_text)
+        ):
+            errors["acceptance_text"] = message
         if errors:
             raise ValidationError(errors)

@@ -86,6 +86,17 @@ class ExceptionRule(BlueprintItem):
     manual_handling = models.TextField("what is handled by hand", blank=True)
     manual_owner = models.CharField("handled by (person or role)", max_length=120, blank=True)
     tracking = models.TextField("how exceptions are tracked and reviewed", blank=True)
+    scenarios = models.ManyToManyField(
+        "blueprint.Scenario",
+        blank=True,
+        related_name="exception_rules",
+        verbose_name="scenarios it applies to",
+    )
+    acceptance_text = models.TextField(
+        "acceptance test, as edited",
+        blank=True,
+        help_text="Gherkin. Empty: the test generated from the blueprint.",
+    )
 
     class Meta:
         ordering = ["situation", "pk"]

@@ -284,6 +284,12 @@ class FieldMapping(BlueprintItem):
         related_name="mappings",
         verbose_name="attribute it carries",
     )
+    scenarios = models.ManyToManyField(
+        "blueprint.Scenario",
+        blank=True,
+        related_name="field_mappings",
+        verbose_name="scenarios that need it",
+    )
 
     class Meta:
         ordering = ["source_system__name", "source_field", "target_system__name", "pk"]

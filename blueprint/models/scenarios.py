@@ -64,6 +64,27 @@ class Scenario(BlueprintItem):
         System, blank=True, related_name="scenarios", verbose_name="systems involved"
     )
     answers = models.JSONField(default=dict, blank=True)
+    # Trace links: what the scenario moves and produces (chosen from the project's items).
+    entities = models.ManyToManyField(
+        "blueprint.Entity", blank=True, related_name="scenarios", verbose_name="entities it moves"
+    )
+    attributes = models.ManyToManyField(
+        "blueprint.Attribute",
+        blank=True,
+        related_name="scenarios",
+        verbose_name="attributes it moves",
+    )
+    outcomes = models.ManyToManyField(
+        "blueprint.Outcome",
+        blank=True,
+        related_name="scenarios",
+        verbose_name="outcomes it produces",
+    )
+    acceptance_text = models.TextField(
+        "acceptance test, as edited",
+        blank=True,
+        help_text="Gherkin. Empty: the test generated from the blueprint.",
+    )
 
     class Meta:
         ordering = ["category", "title", "pk"]

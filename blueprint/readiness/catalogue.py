@@ -20,6 +20,7 @@ ARTIFACTS: dict[str, str] = {
 GENERAL: dict[str, str] = {
     "project": "Systems and people",
     "delivery": "Delivery plan",
+    "notes": "Questions and decisions",
 }
 
 
@@ -60,6 +61,10 @@ CHECKS: dict[str, CheckInfo] = {
     "scenarios.step_without_system": _b("scenarios", "Each journey step names its system"),
     "scenarios.journey_misses_watcher": _b(
         "scenarios", "A journey reaches every system that must see the current status"
+    ),
+    "scenarios.negative_without_handling": _b(
+        "scenarios",
+        "Each negative event has an exception rule or an automation that stops the messaging",
     ),
     # Data mapping
     "mapping.no_entities": _b("mapping", "The data model has at least one entity"),
@@ -138,6 +143,7 @@ CHECKS: dict[str, CheckInfo] = {
     "mapping.truth_written_by_outsider": _b(
         "mapping", "Only systems allowed to update an attribute write into its source of truth"
     ),
+    "mapping.mapping_not_needed": _a("mapping", "Each field mapping is needed by a scenario"),
     # Ownership, exceptions and guardrails
     "governance.owner_missing": _b(
         "governance",
@@ -215,6 +221,9 @@ CHECKS: dict[str, CheckInfo] = {
     "requirements.customer_automation_uncoordinated": _a(
         "requirements", "An automation that reaches customers says how duplicates are avoided"
     ),
+    "requirements.measure_not_produced": _a(
+        "requirements", "Each report measure counts something a scenario produces"
+    ),
     # Systems and people
     "project.too_few_systems": _b("project", "The project lists at least two systems"),
     "project.signoff_role_vacant": _b(
@@ -234,4 +243,10 @@ CHECKS: dict[str, CheckInfo] = {
         "delivery", "The API contract of each integrated system is settled"
     ),
     "delivery.audit_open": _a("delivery", "The audit record covers every item"),
+    # Questions and decisions
+    "notes.question_must_answer": _b(
+        "notes", "Every question that must be answered before sign-off is answered"
+    ),
+    "notes.question_open": _a("notes", "Every question is answered"),
+    "notes.proposal_open": _a("notes", "Every proposed change is accepted or rejected"),
 }

@@ -12,6 +12,7 @@ from blueprint.document import Document, Key, document_load
 from blueprint.models import Project
 from blueprint.readiness.base import _Run
 from blueprint.readiness.catalogue import ARTIFACTS, CHECKS, GENERAL
+from blueprint.readiness.coverage import _coverage, _notes
 from blueprint.readiness.findings import ArtifactReadiness, Finding, Readiness
 from blueprint.readiness.flows import _flows, _where_data_lives
 from blueprint.readiness.governance import _exceptions, _guardrails, _ownership
@@ -34,7 +35,9 @@ _CHECK_GROUPS: tuple[Callable[[_Run], None], ...] = (
     _guardrails,
     _reports,
     _automations,
+    _coverage,
     _delivery,
+    _notes,
 )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from blueprint.document import Document, Key
 from blueprint.models import Automation, Category, FieldMapping, Guardrail
 from blueprint.readiness.base import Message, _q, _Run
+from blueprint.trace import mapping_writes, mentions
 
 
 def holders(doc: Document) -> dict[Key, set[Key]]:
@@ -28,14 +29,6 @@ def holders(doc: Document) -> dict[Key, set[Key]]:
     for copy in doc.copies:
         held[copy.entity_id].add(copy.system_id)
     return held
-
-
-def mapping_writes(mapping: Any) -> list[tuple[Key, Key]]:
-    """(from system, into system) for each way a mapping writes: both ways if bidirectional."""
-    writes = [(mapping.source_system_id, mapping.target_system_id)]
-    if mapping.direction == FieldMapping.Direction.BIDIRECTIONAL:
-        writes.append((mapping.target_system_id, mapping.source_system_id))
-    return writes
 
 
 def mapping_written_fields(mapping: Any) -> list[str]:
@@ -347,17 +340,6 @@ def _flows(run: _Run) -> None:
     _automation_events(run, flows)
 
 
-def _mentions(text: str, name: str) -> bool:
-    """Whether an answer names a system: its whole name, as words, any case."""
-    words = text.casefold().split()
-    wanted = name.casefold().split()
-    if not wanted:
-        return False
-    cleaned = [w.strip(".,;:!?()[]\"'“”‘’") for w in words]
-    n = len(wanted)
-    return any(cleaned[i : i + n] == wanted for i in range(len(cleaned) - n + 1))
-
-
 def _journeys(run: _Run, flows: Flows) -> None:
     doc = run.doc
     for scenario in doc.scenarios:
@@ -368,7 +350,7 @@ def _journeys(run: _Run, flows: Flows) -> None:
         if not on_path:
             continue
         answer = scenario.answers.get("status_visibility", "")
-        watching = [s for s in doc.systems if _mentions(answer, s.name)]
+        watching = [s for s in doc.systems if mentions(answer, s.name)]
         # The status reaches a system on the path, or one the mappings lead to from it.
         reached = _reach(on_path, flows.any_edges)
         blind = [s.id for s in watching if s.id not in reached]

@@ -28,6 +28,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "phases": ("blueprint:delivery", "phase"),
     "contracts": ("blueprint:delivery", "contract-system"),
     "audit_items": ("blueprint:delivery", "audit"),
+    "notes": ("blueprint:notes", "note"),
 }
 NO_ITEM_ANCHORS: dict[str, str] = {
     "systems": "systems-heading",

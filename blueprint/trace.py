@@ -1,0 +1,294 @@
+"""Traceability: from a scenario to the data it moves, the mappings that move it, the
+exception rules and automations that act on it, and the reports that count it.
+
+All of it is read from the document. A scenario names the entities and attributes it
+moves and the outcomes it produces; field mappings and exception rules name the
+scenarios that need them. A mapping is also *needed* by a scenario when it carries an
+attribute (or an attribute of an entity) the scenario moves between two of the
+scenario's systems, so a blueprint does not have to tie every mapping by hand.
+
+Readiness asks `mappings_needed` and `scenario_handled` for its coverage checks; the
+trace view shows `scenario_trace`; the acceptance tests are written from it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from blueprint.document import Document, Key
+from blueprint.models import Automation, Category, FieldMapping, Outcome
+
+
+def mapping_writes(mapping: Any) -> list[tuple[Key, Key]]:
+    """(from system, into system) for each way a mapping writes: both ways if bidirectional."""
+    writes = [(mapping.source_system_id, mapping.target_system_id)]
+    if mapping.direction == FieldMapping.Direction.BIDIRECTIONAL:
+        writes.append((mapping.target_system_id, mapping.source_system_id))
+    return writes
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether an answer names a system: its whole name, as words, any case."""
+    words = text.casefold().split()
+    wanted = name.casefold().split()
+    if not wanted:
+        return False
+    cleaned = [w.strip(".,;:!?()[]\"'“”‘’") for w in words]
+    n = len(wanted)
+    return any(cleaned[i : i + n] == wanted for i in range(len(cleaned) - n + 1))
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One scenario's chain, in the order the workshop reads it."""
+
+    scenario: Any
+    systems: tuple[Any, ...]
+    entities: tuple[Any, ...]
+    attributes: tuple[Any, ...]
+    outcomes: tuple[Any, ...]
+    mappings: tuple[Any, ...]
+    exceptions: tuple[Any, ...]
+    automations: tuple[Any, ...]
+    reports: tuple[Any, ...]
+    # Gaps in the workshop's words: (the link of the chain, what is missing).
+    gaps: tuple[tuple[str, str], ...]
+
+
+def _entities_of(doc: Document, scenario: Any) -> set[Key]:
+    """The entities a scenario moves: named, or owning an attribute or outcome it names."""
+    found = set(scenario.entity_ids)
+    for key in scenario.attribute_ids:
+        attribute = doc.get("attributes", key)
+        if attribute is not None:
+            found.add(attribute.entity_id)
+    for key in scenario.outcome_ids:
+        outcome = doc.get("outcomes", key)
+        if outcome is not None and outcome.entity_id is not None:
+            found.add(outcome.entity_id)
+    return found
+
+
+def _moves(doc: Document, scenario: Any, mapping: Any) -> bool:
+    """Whether the mapping carries data the scenario moves, between two of its systems."""
+    systems = set(scenario.system_ids)
+    if mapping.source_system_id not in systems or mapping.target_system_id not in systems:
+        return False
+    if mapping.attribute_id in scenario.attribute_ids:
+        return True
+    attribute = doc.get("attributes", mapping.attribute_id)
+    return attribute is not None and attribute.entity_id in set(scenario.entity_ids)
+
+
+def mappings_needed(doc: Document) -> dict[Key, set[Key]]:
+    """mapping id -> the scenarios that need it (tied to it, or moving what it carries)."""
+    needed: dict[Key, set[Key]] = defaultdict(set)
+    for mapping in doc.mappings:
+        needed[mapping.id].update(k for k in mapping.scenario_ids)
+    for scenario in doc.scenarios:
+        if not (scenario.attribute_ids or scenario.entity_ids):
+            continue
+        for mapping in doc.mappings:
+            if _moves(doc, scenario, mapping):
+                needed[mapping.id].add(scenario.id)
+    return needed
+
+
+def _stops(doc: Document, automation: Any, scenario: Any) -> bool:
+    """A stop-messaging automation the scenario sets off (itself or one of its outcomes)."""
+    if automation.action != Automation.Action.STOP_MESSAGING:
+        return False
+    return _triggered_by(automation, scenario)
+
+
+def _triggered_by(automation: Any, scenario: Any) -> bool:
+    kind = automation.trigger_type
+    if kind == Automation.TriggerType.SCENARIO:
+        return automation.trigger_scenario_id == scenario.id
+    if kind == Automation.TriggerType.OUTCOME:
+        return automation.trigger_outcome_id in scenario.outcome_ids
+    if kind == Automation.TriggerType.ATTRIBUTE:
+        return automation.trigger_attribute_id in scenario.attribute_ids
+    return False
+
+
+def scenario_exceptions(doc: Document, scenario: Any) -> list[Any]:
+    return [x for x in doc.exceptions if scenario.id in x.scenario_ids]
+
+
+def scenario_handled(doc: Document, scenario: Any) -> bool:
+    """A negative event is handled: an exception rule applies to it, or an automation it
+    sets off stops the messaging."""
+    if scenario_exceptions(doc, scenario):
+        return True
+    return any(_stops(doc, a, scenario) for a in doc.automations)
+
+
+def measure_parts(report: Any) -> list[str]:
+    """A report's measures, as the workshop wrote them (comma separated)."""
+    return [m.strip() for m in report.measures.split(",") if m.strip()]
+
+
+def named(text: str, name: str) -> bool:
+    """Whether text names something: its whole name as words, any case, or its plural."""
+    if not name.strip():
+        return False
+    plurals = [name, f"{name}s", f"{name}es"]
+    if name.endswith("y"):
+        plurals.append(f"{name[:-1]}ies")
+    return any(mentions(text, candidate) for candidate in plurals)
+
+
+def produced_names(doc: Document) -> dict[Key, list[str]]:
+    """scenario id -> the names of what it produces or moves: its outcomes, attributes and
+    entities (what a report measure may count)."""
+    names: dict[Key, list[str]] = {}
+    for scenario in doc.scenarios:
+        found = [doc.name_of("outcomes", k) for k in scenario.outcome_ids]
+        found += [
+            a.name for k in scenario.attribute_ids if (a := doc.get("attributes", k)) is not None
+        ]
+        found += [doc.name_of("entities", k) for k in _entities_of(doc, scenario)]
+        names[scenario.id] = sorted(set(found))
+    return names
+
+
+def measure_producers(
+    doc: Document, measure: str, names: dict[Key, list[str]] | None = None
+) -> list[Any]:
+    """The scenarios that produce what a measure counts: an outcome they produce, an
+    attribute they move, or an entity they move, named in the measure."""
+    names = produced_names(doc) if names is None else names
+    return [s for s in doc.scenarios if any(named(measure, n) for n in names.get(s.id, ()))]
+
+
+def _report_uses(doc: Document, report: Any, scenario: Any) -> bool:
+    attributes = set(scenario.attribute_ids)
+    for dimension in doc.children_of("dimensions", "report_id", report.id):
+        if dimension.attribute_id in attributes:
+            return True
+    return any(scenario in measure_producers(doc, m) for m in measure_parts(report))
+
+
+def scenario_trace(doc: Document, scenario: Any) -> Trace:
+    """The chain of one scenario, with its gaps."""
+    entities = _entities_of(doc, scenario)
+    attributes = [doc.get("attributes", k) for k in scenario.attribute_ids]
+    attributes = [a for a in attributes if a is not None]
+    needed = [m for m in doc.mappings if scenario.id in m.scenario_ids] + [
+        m for m in doc.mappings if scenario.id not in m.scenario_ids and _moves(doc, scenario, m)
+    ]
+    automations = [a for a in doc.automations if _triggered_by(a, scenario)]
+    reports = [r for r in doc.reports if _report_uses(doc, r, scenario)]
+    gaps: list[tuple[str, str]] = []
+    if not scenario.system_ids:
+        gaps.append(("systems", "It names no systems."))
+    if not entities:
+        gaps.append(("entities", "It names no entity it moves."))
+    if not attributes:
+        gaps.append(("attributes", "It names no attribute it moves."))
+    systems = set(scenario.system_ids)
+    for attribute in attributes:
+        wanting = (set(attribute.display_system_ids) | set(attribute.update_system_ids)) & systems
+        wanting.discard(attribute.source_of_truth_id)
+        carried = {
+            dst
+            for m in doc.mappings
+            if m.attribute_id == attribute.id
+            for _src, dst in mapping_writes(m)
+        }
+        for system in sorted(wanting - carried, key=str):
+            gaps.append(
+                (
+                    "mappings",
+                    f"No field mapping carries {doc.name_of('attributes', attribute.id)} into "
+                    f"{doc.name_of('systems', system)}, which shows or updates it.",
+                )
+            )
+    if scenario.category == Category.NEGATIVE and not scenario_handled(doc, scenario):
+        gaps.append(
+            (
+                "exceptions",
+                "A negative event with no exception rule that applies to it and no "
+                "automation that stops the messaging.",
+            )
+        )
+    by_name = {s.id: s for s in doc.systems}
+    return Trace(
+        scenario=scenario,
+        systems=tuple(by_name[k] for k in scenario.system_ids if k in by_name),
+        entities=tuple(
+            sorted(
+                (e for k in entities if (e := doc.get("entities", k)) is not None),
+                key=lambda e: e.name.lower(),
+            )
+        ),
+        attributes=tuple(sorted(attributes, key=lambda a: doc.name_of("attributes", a.id).lower())),
+        outcomes=tuple(
+            o for k in scenario.outcome_ids if (o := doc.get("outcomes", k)) is not None
+        ),
+        mappings=tuple(needed),
+        exceptions=tuple(scenario_exceptions(doc, scenario)),
+        automations=tuple(automations),
+        reports=tuple(reports),
+        gaps=tuple(gaps),
+    )
+
+
+def _scenario_text(doc: Document, scenario: Any) -> str:
+    parts = [scenario.title, scenario.narrative, *scenario.answers.values()]
+    parts += [s.description for s in doc.children_of("steps", "scenario_id", scenario.id)]
+    return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    entity_ids: tuple[Key, ...]
+    attribute_ids: tuple[Key, ...]
+    outcome_ids: tuple[Key, ...]
+
+
+def trace_suggestions(doc: Document, scenario: Any) -> Suggestions:
+    """What a scenario probably moves and produces, from its words and its systems: the
+    entities it names; the attributes it names, or that field mappings carry between two
+    of its systems for those entities; the outcomes it names, or that those entities
+    record in one of its systems with the polarity of its category."""
+    text = _scenario_text(doc, scenario)
+    systems = set(scenario.system_ids)
+    entities = {e.id for e in doc.entities if named(text, e.name)} | set(scenario.entity_ids)
+    attributes = {
+        a.id
+        for a in doc.attributes
+        if a.entity_id in entities
+        and (
+            named(text, a.name)
+            or any(
+                m.attribute_id == a.id
+                and m.source_system_id in systems
+                and m.target_system_id in systems
+                for m in doc.mappings
+            )
+        )
+    }
+    polarity = {
+        Category.NEGATIVE: Outcome.Polarity.NEGATIVE,
+        Category.SUCCESS: Outcome.Polarity.SUCCESS,
+    }.get(scenario.category)
+    outcomes = {
+        o.id
+        for o in doc.outcomes
+        if named(text, o.name)
+        or (
+            polarity is not None
+            and o.polarity == polarity
+            and o.entity_id in entities
+            and o.recorded_in_id in systems
+        )
+    }
+    return Suggestions(
+        entity_ids=tuple(sorted(entities - set(scenario.entity_ids), key=str)),
+        attribute_ids=tuple(sorted(attributes - set(scenario.attribute_ids), key=str)),
+        outcome_ids=tuple(sorted(outcomes - set(scenario.outcome_ids), key=str)),
+    )

@@ -129,6 +129,10 @@ class _Steps:
         return self.lines
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1].casefold() in "aeiou" else "a"
+
+
 def _tag(text: str) -> str:
     return "@" + (slugify(str(text)) or "item")
 
@@ -249,13 +253,14 @@ def _exception_steps(
     doc: Document, rule: Any, steps: _Steps, subject: tuple[str, str, str, str]
 ) -> None:
     entity, identity, source, target = subject
-    article = "an" if entity[:1] in "aeiou" else "a"
+    article = _article(entity)
+    exists = "exist" if " and " in identity else "exists"
     s = ExceptionRule.Situation
     given = (
         {
             s.UNMATCHED: f"{article} {entity} from {source} that matches no record in {target}",
             s.MISSING_DATA: f"{article} {entity} from {source} without data {target} requires",
-            s.ALREADY_EXISTS: f"{article} {entity} whose {identity} already exists in {target}",
+            s.ALREADY_EXISTS: f"{article} {entity} whose {identity} already {exists} in {target}",
             s.MULTIPLE_MATCHES: (
                 f"{article} {entity} whose {identity} matches several records in {target}"
             ),
@@ -314,17 +319,19 @@ def scenario_feature_text(doc: Document, scenario: Any) -> str:
     story = _Steps()
     _story_steps(doc, scenario, story)
     lines += _scenario_block(f"{scenario.title}: what the business expects", story)
-    if trace.mappings:
+    # The data it moves: one scenario per pair of systems, in the sheet's order.
+    pairs: dict[tuple[Key, Key], list[Any]] = {}
+    for mapping in trace.mappings:
+        pairs.setdefault((mapping.source_system_id, mapping.target_system_id), []).append(mapping)
+    for (source, target), mappings in pairs.items():
         carried = _Steps()
-        subject = _subject(doc, scenario, list(trace.mappings))
-        carried.given(f"a {subject[0]} that this scenario moves")
-        sources = _names(
-            sorted({doc.name_of("systems", m.source_system_id) for m in trace.mappings})
-        )
-        carried.when(f"{sources} sends it")
-        for mapping in trace.mappings:
+        entity = _subject(doc, scenario, mappings)[0]
+        source_name, target_name = doc.name_of("systems", source), doc.name_of("systems", target)
+        carried.given(f"{_article(entity)} {entity} in {source_name}")
+        carried.when(f"{source_name} sends it to {target_name}")
+        for mapping in mappings:
             _mapping_steps(doc, carried, mapping)
-        lines += _scenario_block(f"{scenario.title}: the data it moves", carried)
+        lines += _scenario_block(f"{scenario.title}: from {source_name} to {target_name}", carried)
     for rule in trace.exceptions:
         steps = _Steps()
         _exception_steps(doc, rule, steps, _subject(doc, scenario, list(trace.mappings)))

@@ -23,6 +23,7 @@ from blueprint.models import (
     Invitation,
     JourneyStep,
     Membership,
+    Note,
     Outcome,
     OwnershipRule,
     Presence,
@@ -137,7 +138,7 @@ class ScenarioAdmin(ProjectItemAdmin):
     list_display = ["title", "category", "project"]
     list_filter = ["project", "category"]
     search_fields = ["title", "narrative"]
-    filter_horizontal = ["systems"]
+    filter_horizontal = ["systems", "entities", "attributes", "outcomes"]
     inlines = [JourneyStepInline]
 
 
@@ -223,6 +224,13 @@ class OwnershipRuleAdmin(ProjectItemAdmin):
 @admin.register(ExceptionRule)
 class ExceptionRuleAdmin(ProjectItemAdmin):
     list_display = ["situation", "manual_owner", "project"]
+
+
+@admin.register(Note)
+class NoteAdmin(ProjectItemAdmin):
+    list_display = ["kind", "__str__", "asked_of", "status", "must_answer", "project"]
+    list_filter = ["project", "kind", "status"]
+    search_fields = ["text", "answer", "asked_of", "raised_by"]
 
 
 @admin.register(Guardrail)

@@ -13,6 +13,7 @@ trace view shows `scenario_trace`; the acceptance tests are written from it.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -155,13 +156,69 @@ def produced_names(doc: Document) -> dict[Key, list[str]]:
     return names
 
 
+# Words that say how something is counted, not what: they never tie a measure to a name.
+_COUNTING_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "days",
+        "day",
+        "for",
+        "from",
+        "in",
+        "into",
+        "number",
+        "of",
+        "on",
+        "or",
+        "per",
+        "rate",
+        "share",
+        "the",
+        "time",
+        "to",
+        "total",
+        "value",
+        "vs",
+        "with",
+        "count",
+        "average",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    """The words of a text that can name something, plurals in -ies as their -y."""
+    words = {w for w in re.split(r"[^\w]+", text.casefold()) if w and w not in _COUNTING_WORDS}
+    return {w[:-3] + "y" if w.endswith("ies") and len(w) > 4 else w for w in words}
+
+
+def _same_word(a: str, b: str) -> bool:
+    """One word, give or take an ending: invoice / invoiced, lead / leads, loss / losses."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 4 and long.startswith(short)
+
+
+def counts(measure: str, name: str) -> bool:
+    """Whether a report measure counts something with this name: a word of the name (not a
+    counting word) is a word of the measure."""
+    wanted = _words(name)
+    return any(_same_word(m, w) for m in _words(measure) for w in wanted)
+
+
 def measure_producers(
     doc: Document, measure: str, names: dict[Key, list[str]] | None = None
 ) -> list[Any]:
     """The scenarios that produce what a measure counts: an outcome they produce, an
     attribute they move, or an entity they move, named in the measure."""
     names = produced_names(doc) if names is None else names
-    return [s for s in doc.scenarios if any(named(measure, n) for n in names.get(s.id, ()))]
+    return [s for s in doc.scenarios if any(counts(measure, n) for n in names.get(s.id, ()))]
 
 
 def _report_uses(doc: Document, report: Any, scenario: Any) -> bool:

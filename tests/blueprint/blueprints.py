@@ -24,6 +24,7 @@ from blueprint.document import (
     Key,
     MappingDoc,
     MemberDoc,
+    NoteDoc,
     OutcomeDoc,
     OwnershipDoc,
     PhaseDoc,
@@ -65,7 +66,15 @@ def _system(key: str, name: str, kind: str) -> SystemDoc:
     )
 
 
-def _scenario(key: str, category: str, title: str, *systems: str) -> ScenarioDoc:
+def _scenario(
+    key: str,
+    category: str,
+    title: str,
+    *systems: str,
+    moves: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    produces: tuple[str, ...] = (),
+) -> ScenarioDoc:
+    """A scenario that answers every question; `moves` is (entities, attributes)."""
     return ScenarioDoc(
         id=key,
         category=category,
@@ -75,6 +84,9 @@ def _scenario(key: str, category: str, title: str, *systems: str) -> ScenarioDoc
             q: f"The answer to {q.replace('_', ' ')}." for q, _ in CATEGORY_QUESTIONS[category]
         },
         system_ids=systems,
+        entity_ids=moves[0],
+        attribute_ids=moves[1],
+        outcome_ids=produces,
     )
 
 
@@ -236,11 +248,52 @@ def ready_document() -> Document:
             ReasonDoc("lost_competition", "lost", "competition"),
         ),
         scenarios=(
-            _scenario("new_lead", Category.CREATION, "A web lead", "marketing", "crm"),
-            _scenario("stage_change", Category.UPDATES, "A deal changes stage", "crm", "erp"),
-            _scenario("deal_lost", Category.NEGATIVE, "A deal is lost", "crm", "marketing"),
-            _scenario("deal_won", Category.SUCCESS, "A deal is won", "crm", "erp", "marketing"),
-            _scenario("lead_to_cash", Category.JOURNEY, "Lead to cash", *SYSTEMS),
+            _scenario(
+                "new_lead",
+                Category.CREATION,
+                "A web lead",
+                "marketing",
+                "crm",
+                moves=(("customer",), ("lead_source", "customer_email")),
+            ),
+            _scenario(
+                "stage_change",
+                Category.UPDATES,
+                "A deal changes stage",
+                "crm",
+                "erp",
+                moves=(("deal",), ("deal_stage", "deal_amount", "deal_id", "deal_product")),
+            ),
+            _scenario(
+                "deal_lost",
+                Category.NEGATIVE,
+                "A deal is lost",
+                "crm",
+                "marketing",
+                moves=(("deal",), ("deal_stage",)),
+                produces=("lost",),
+            ),
+            _scenario(
+                "deal_won",
+                Category.SUCCESS,
+                "A deal is won",
+                "crm",
+                "erp",
+                "marketing",
+                moves=(("deal", "customer"), ("deal_stage", "deal_amount")),
+                produces=("won",),
+            ),
+            _scenario(
+                "lead_to_cash",
+                Category.JOURNEY,
+                "Lead to cash",
+                *SYSTEMS,
+                moves=(
+                    ("customer", "deal", "invoice"),
+                    ("customer_id", "customer_name", "invoice_number", "invoice_status"),
+                ),
+                produces=("won",),
+            ),
         ),
         steps=(
             StepDoc("step_1", "lead_to_cash", 1, "marketing", "A lead fills in the form."),
@@ -277,9 +330,9 @@ def ready_document() -> Document:
             OwnershipDoc("own_mkt", "system_config", "marketing", "", "Marketing operations"),
         ),
         exceptions=(
-            _exception(ExceptionRule.Situation.UNMATCHED),
+            _exception(ExceptionRule.Situation.UNMATCHED, scenario_ids=("lead_to_cash",)),
             _exception(ExceptionRule.Situation.MISSING_DATA, auto_alert=True),
-            _exception(ExceptionRule.Situation.ALREADY_EXISTS),
+            _exception(ExceptionRule.Situation.ALREADY_EXISTS, scenario_ids=("new_lead",)),
             _exception(ExceptionRule.Situation.MULTIPLE_MATCHES),
             _exception(
                 ExceptionRule.Situation.REJECTED,
@@ -318,7 +371,7 @@ def ready_document() -> Document:
                 id="revenue_by_channel",
                 name="Revenue by channel and product",
                 question="Which channels and products bring the most revenue?",
-                measures="revenue, win rate",
+                measures="revenue of won deals, win rate (won against lost)",
                 time_windows=("this_quarter", "year_to_date"),
                 audience="Sales leadership",
             ),
@@ -326,7 +379,7 @@ def ready_document() -> Document:
                 id="unpaid",
                 name="Unpaid invoices",
                 question="Which won deals are not paid yet?",
-                measures="volume, amount",
+                measures="volume of deals, amount",
                 custom_window="Fiscal year from April",
                 audience="Finance",
             ),
@@ -393,6 +446,33 @@ def ready_document() -> Document:
         audit_items=tuple(
             AuditDoc(f"audit_{topic.value}", topic.value, "Logged.", done=True)
             for topic in AuditTopic
+        ),
+        notes=(
+            NoteDoc(
+                id="q_tier",
+                kind="question",
+                text="Does the ERP accept the CRM account ID as its external ID?",
+                about_section="attributes",
+                about_id="customer_id",
+                raised_by="Alice Moreau",
+                asked_of="Sven Berg",
+                due_date="2027-01-15",
+                must_answer=True,
+                status="answered",
+                answer="Yes: the field KUNNR_EXT holds it, 18 characters.",
+                decided_by="Sven Berg",
+            ),
+            NoteDoc(
+                id="d_credit",
+                kind="decision",
+                text="Finance alone sets credit limits; the CRM only shows them.",
+                about_section="attributes",
+                about_id="credit_limit",
+                raised_by="Pedro Alves",
+                status="recorded",
+                answer="Credit checks are a finance control.",
+                decided_by="Bianca Rossi",
+            ),
         ),
     )
 

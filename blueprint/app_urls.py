@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 from blueprint.views import (
+    acceptance,
     delivery,
     exports,
     field_mappings,
@@ -53,6 +54,18 @@ urlpatterns = [
     path("p/<id:pk>/members/<id:member_pk>/delete/", project.member_delete, name="member_delete"),
     # One page per artifact.
     path("p/<id:pk>/scenarios/", scenarios.scenarios_page, name="scenarios"),
+    path(
+        "p/<id:pk>/scenarios/<id:item_pk>/trace/",
+        acceptance.trace_page,
+        name="scenario_trace",
+    ),
+    path("p/<id:pk>/acceptance/", acceptance.acceptance_page, name="acceptance"),
+    path("p/<id:pk>/acceptance.zip", acceptance.acceptance_download, name="acceptance_zip"),
+    path(
+        "p/<id:pk>/acceptance/<slug:kind>/<id:item_pk>/",
+        acceptance.acceptance_edit,
+        name="acceptance_edit",
+    ),
     path("p/<id:pk>/data-model/", mapping.data_model_page, name="data_model"),
     path("p/<id:pk>/field-mappings/", field_mappings.mappings_page, name="mappings"),
     path("p/<id:pk>/field-mappings/export.csv", interchange.mappings_csv, name="mappings_csv"),

@@ -36,6 +36,15 @@ class AttributeChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class AttributesChoiceField(forms.ModelMultipleChoiceField):
+    """Several attributes, grouped under their entity."""
+
+    iterator = AttributesByEntity
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name
+
+
 class FieldMappingForm(ItemForm):
     class Meta:
         model = FieldMapping
@@ -49,6 +58,7 @@ class FieldMappingForm(ItemForm):
             "conflict_rule",
             "direction",
             "attribute",
+            "scenarios",
         ]
         field_classes = {"attribute": AttributeChoiceField}
         labels = {
@@ -77,8 +87,13 @@ class FieldMappingForm(ItemForm):
             "direction": "One-way: only from source to target. Bidirectional: changes in "
             "either system flow to the other.",
             "attribute": "The attribute of the data model this field carries, if any.",
+            "scenarios": "The business scenarios that need this field. A scenario that moves "
+            "the attribute between these two systems needs it anyway.",
         }
-        widgets = {"transformation": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "transformation": forms.Textarea(attrs={"rows": 2}),
+            "scenarios": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, project=project, **kwargs)

@@ -90,10 +90,12 @@ class ExceptionRuleForm(ItemForm):
             "manual_handling",
             "manual_owner",
             "tracking",
+            "scenarios",
         ]
         widgets = {
             "manual_handling": forms.Textarea(attrs={"rows": 2}),
             "tracking": forms.Textarea(attrs={"rows": 2}),
+            "scenarios": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "situation": "Which bad-data situation does this rule cover?",
@@ -101,6 +103,8 @@ class ExceptionRuleForm(ItemForm):
             "auto_fail": "On its own this is not an answer: say what happens next.",
             "manual_handling": "What does a person do, e.g. match the record by hand in the CRM?",
             "tracking": "Where exceptions are listed, and who reviews them how often.",
+            "scenarios": "The business scenarios where this situation can happen: its "
+            "acceptance tests run in them.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -124,6 +128,7 @@ class ExceptionRuleForm(ItemForm):
             "manual_handling",
             "manual_owner",
             "tracking",
+            "scenarios",
             "revision",
         )
 

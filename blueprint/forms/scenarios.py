@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from blueprint.forms.base import ItemForm
+from blueprint.forms.field_mappings import AttributesChoiceField
 from blueprint.models import (
     CATEGORY_QUESTIONS,
     Category,
@@ -49,15 +50,37 @@ class ScenarioForm(ItemForm):
 
     class Meta:
         model = Scenario
-        fields = ["category", "title", "narrative", "systems"]
-        labels = {"narrative": "The story in plain language", "systems": "Systems involved"}
+        fields = [
+            "category",
+            "title",
+            "narrative",
+            "systems",
+            "entities",
+            "attributes",
+            "outcomes",
+        ]
+        field_classes = {"attributes": AttributesChoiceField}
+        labels = {
+            "narrative": "The story in plain language",
+            "systems": "Systems involved",
+            "entities": "Entities it moves",
+            "attributes": "Attributes it moves",
+            "outcomes": "Outcomes it produces",
+        }
         help_texts = {
             "narrative": "Tell it as it happens: who does what, in which system, what comes next.",
             "systems": "Every system the record passes through or that must hear about it.",
+            "entities": "The records this scenario creates, changes or passes on.",
+            "attributes": "The values that must travel for the scenario to work. Hold Ctrl "
+            "(⌘ on a Mac) to choose several.",
+            "outcomes": "Closed won, cancelled, paid...: what the scenario ends in.",
         }
         widgets = {
             "narrative": forms.Textarea(attrs={"rows": 3}),
             "systems": forms.CheckboxSelectMultiple,
+            "entities": forms.CheckboxSelectMultiple,
+            "attributes": forms.SelectMultiple(attrs={"size": 8}),
+            "outcomes": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -72,6 +95,12 @@ class ScenarioForm(ItemForm):
             ].help_text = f"A short name for this “{Category(category).label.lower()}” story."
         if not self.fields["systems"].queryset.exists():
             self.fields["systems"].help_text = NO_SYSTEMS_YET
+        attributes = self.fields["attributes"]
+        attributes.queryset = attributes.queryset.select_related("entity").order_by(
+            "entity__name", "name", "pk"
+        )
+        if self.instance.pk and not self.is_bound:
+            self._suggest()
         answers = self.instance.answers or {}
         for key, question in CATEGORY_QUESTIONS.get(category, []):
             self.fields[f"{ANSWER_PREFIX}{key}"] = forms.CharField(
@@ -79,6 +108,31 @@ class ScenarioForm(ItemForm):
                 required=False,
                 initial=answers.get(key, ""),
                 widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def _suggest(self) -> None:
+        """Name what the scenario probably moves and produces (blueprint.trace) under
+        each list."""
+        from blueprint.document import document_load
+        from blueprint.trace import trace_suggestions
+
+        doc = document_load(self.project)
+        scenario = doc.get("scenarios", self.instance.pk)
+        if scenario is None:
+            return
+        suggested = trace_suggestions(doc, scenario)
+        for name, section, keys in (
+            ("entities", "entities", suggested.entity_ids),
+            ("attributes", "attributes", suggested.attribute_ids),
+            ("outcomes", "outcomes", suggested.outcome_ids),
+        ):
+            if not keys:
+                continue
+            field = self.fields[name]
+            listed = ", ".join(doc.name_of(section, k) for k in keys[:12])
+            more = f" and {len(keys) - 12} more" if len(keys) > 12 else ""
+            field.help_text = (
+                f"{field.help_text} Suggested from its words and systems: {listed}{more}."
             )
 
     def clean(self) -> dict[str, Any]:

@@ -30,7 +30,7 @@ SCENARIO_KIND = page_kind(
     model=Scenario,
     form_class=ScenarioForm,
     layout="card",
-    prefetch_related=("systems", STEPS_IN_ORDER),
+    prefetch_related=("systems", "entities", "attributes__entity", "outcomes", STEPS_IN_ORDER),
 )
 
 STEP_KIND = page_kind(

@@ -194,6 +194,8 @@ TOC = (
     TocEntry("doc-governance", "3. Ownership, exceptions and guardrails"),
     TocEntry("doc-requirements", "4. Reporting and automation"),
     TocEntry("doc-delivery", "Delivery plan"),
+    TocEntry("doc-notes", "Questions and decisions"),
+    TocEntry("pdf-acceptance", "Acceptance test plan"),
     TocEntry("pdf-signoff", "Sign-off"),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from blueprint.acceptance import acceptance_features
 from blueprint.document import Document, Key
 from blueprint.models import (
     CATEGORY_QUESTIONS,
@@ -16,6 +17,7 @@ from blueprint.models import (
     ExceptionRule,
     FieldMapping,
     Guardrail,
+    Note,
     Outcome,
     OwnershipRule,
     Phase,
@@ -44,6 +46,15 @@ def document_present(doc: Document) -> dict[str, Any]:
     def system(key: Key | None) -> str:
         return doc.name_of("systems", key)
 
+    notes = _notes(doc)
+    decisions_on: dict[tuple[str, Key], list[dict[str, Any]]] = {}
+    for note in notes:
+        if note["kind_value"] == Note.Kind.DECISION and note["section"]:
+            decisions_on.setdefault((note["section"], note["about_id"]), []).append(note)
+
+    def decisions(section: str, key: Key) -> list[dict[str, Any]]:
+        return decisions_on.get((section, key), [])
+
     systems = [
         {
             "id": s.id,
@@ -68,6 +79,7 @@ def document_present(doc: Document) -> dict[str, Any]:
                 {
                     "id": sc.id,
                     "title": sc.title,
+                    "decisions": decisions("scenarios", sc.id),
                     "narrative": sc.narrative,
                     "systems": names("systems", sc.system_ids),
                     "answers": [
@@ -100,6 +112,7 @@ def document_present(doc: Document) -> dict[str, Any]:
             {
                 "id": e.id,
                 "name": e.name,
+                "decisions": decisions("entities", e.id),
                 "kind": _label(Entity.Kind, e.kind),
                 "description": e.description,
                 "home_system": system(e.home_system_id),
@@ -119,6 +132,7 @@ def document_present(doc: Document) -> dict[str, Any]:
                     {
                         "id": a.id,
                         "name": a.name,
+                        "decisions": decisions("attributes", a.id),
                         "kind": _label(Attribute.Kind, a.kind),
                         "description": a.description,
                         "source_of_truth": system(a.source_of_truth_id),
@@ -161,6 +175,7 @@ def document_present(doc: Document) -> dict[str, Any]:
     mappings = [
         {
             "id": m.id,
+            "decisions": decisions("mappings", m.id),
             "source_system": system(m.source_system_id),
             "source_field": m.source_field,
             "target_system": system(m.target_system_id),
@@ -211,6 +226,7 @@ def document_present(doc: Document) -> dict[str, Any]:
         exceptions.append(
             {
                 "id": x.id,
+                "decisions": decisions("exceptions", x.id),
                 "situation_value": x.situation,
                 "situation": x.situation_other
                 if x.situation == ExceptionRule.Situation.OTHER and x.situation_other
@@ -357,4 +373,35 @@ def document_present(doc: Document) -> dict[str, Any]:
         or any(c.note or c.done for c in doc.contracts)
         or any(a.note or a.done for a in doc.audit_items),
         "counts": counts,
+        "notes": notes,
+        "decisions": [n for n in notes if n["kind_value"] == Note.Kind.DECISION],
+        "open_notes": [n for n in notes if n["status_value"] == Note.Status.OPEN],
+        "acceptance": acceptance_features(doc),
     }
+
+
+def _notes(doc: Document) -> list[dict[str, Any]]:
+    """The workshop's questions, proposals and decisions, each with what it is about."""
+    found = []
+    for n in sorted(doc.notes, key=lambda n: (n.kind, str(n.id))):
+        about = doc.name_of(n.about_section, n.about_id) if n.about_section else ""
+        found.append(
+            {
+                "id": n.id,
+                "kind": _label(Note.Kind, n.kind),
+                "kind_value": n.kind,
+                "section": n.about_section,
+                "about_id": n.about_id,
+                "about": about or "The project",
+                "text": n.text,
+                "raised_by": n.raised_by,
+                "asked_of": n.asked_of,
+                "due_date": n.due_date or "",
+                "must_answer": n.must_answer,
+                "status": _label(Note.Status, n.status),
+                "status_value": n.status,
+                "answer": n.answer,
+                "decided_by": n.decided_by,
+            }
+        )
+    return found

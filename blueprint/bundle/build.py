@@ -27,6 +27,7 @@ import yaml
 from django.conf import settings
 from django.utils.text import slugify
 
+from blueprint.acceptance import acceptance_features
 from blueprint.bundle.odcs import API_VERSION, entity_contracts
 from blueprint.bundle.openapi import OPENAPI_VERSION, system_apis
 from blueprint.document import Document, document_from_json, document_load, document_to_json
@@ -150,6 +151,15 @@ def bundle_files(
         files.append(
             BundleFile(name, _yaml(spec), f"What the integration writes: {spec['info']['title']}.")
         )
+    for feature in acceptance_features(doc):
+        files.append(
+            BundleFile(
+                feature.path,
+                feature.text.encode("utf-8"),
+                f"Acceptance test (Gherkin): {feature.title}"
+                + (", worded by the people." if feature.edited else "."),
+            )
+        )
     files.append(
         BundleFile("system-map.svg", systemmap_svg(doc).encode("utf-8"), "The system map.")
     )
@@ -186,6 +196,7 @@ def bundle_manifest(*, doc: Document, meta: PdfMeta, files: list[BundleFile]) ->
             "dataContracts": f"Open Data Contract Standard {API_VERSION}",
             "apis": f"OpenAPI {OPENAPI_VERSION}",
             "blueprint": "blueprint.schema.json (JSON Schema 2020-12)",
+            "acceptanceTests": "Gherkin (checked with the official Cucumber parser)",
         },
         "files": [
             {

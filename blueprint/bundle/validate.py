@@ -3,7 +3,8 @@
 - ODCS contracts: the JSON Schema that the `open-data-contract-standard` package ships
   (the standard's own schema file), with `jsonschema`;
 - OpenAPI files: `openapi-spec-validator`, which knows 3.1;
-- the blueprint JSON: the format's own JSON Schema (`blueprint.interchange.schema`).
+- the blueprint JSON: the format's own JSON Schema (`blueprint.interchange.schema`);
+- the acceptance tests: the official Gherkin parser.
 
 `bundle_check` reads a zip as a vendor receives it: the manifest's hashes against the
 files, then every contract, API and the blueprint JSON against its schema. The tests run
@@ -103,6 +104,11 @@ def _file_problems(path: str, content: bytes, manifest: dict[str, Any]) -> list[
         return odcs_problems(yaml.safe_load(content))
     if path.endswith(".openapi.yaml"):
         return openapi_problems(yaml.safe_load(content))
+    if path.endswith(".feature"):
+        from blueprint.acceptance import gherkin_error
+
+        error = gherkin_error(content.decode("utf-8"))
+        return [f"not valid Gherkin: {error}"] if error else []
     if path == "blueprint.json":
         problems = document_problems(json.loads(content))
         if hashlib.sha256(content).hexdigest() != manifest.get("snapshotSha256"):

@@ -244,6 +244,10 @@ def test_the_manifest_ties_every_file_to_the_snapshot(template_bundle: bytes) ->
     assert files["README.md"] == (Path(settings.BASE_DIR) / "docs/vendor-bundle.md").read_bytes()
     for expected in ("mapping-sheet.xlsx", "mapping-sheet.csv", "blueprint.schema.json"):
         assert expected in files
+    features = [n for n in files if n.endswith(".feature")]
+    doc = templates_list()[0].document()
+    assert len(features) == len(doc.scenarios) + len(doc.exceptions)
+    assert all(n.startswith(("features/scenarios/", "features/exceptions/")) for n in features)
     assert files["system-map.svg"].startswith(b"<svg")
     assert files["system-map.mmd"].startswith(b"flowchart LR")
 

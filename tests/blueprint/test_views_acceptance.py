@@ -175,3 +175,26 @@ def test_an_outsider_sees_nothing(ready: Project) -> None:
         reverse("blueprint:acceptance_zip", args=[ready.pk]),
     ):
         assert client.get(url).status_code == 404
+
+
+def test_on_the_demo_every_scenario_shows_its_whole_chain(db: None) -> None:
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from blueprint.demo import demo_load
+
+    data = json.loads((Path(settings.BASE_DIR) / "fixtures" / "demo.json").read_text())
+    demo_load(data=data)
+    project = Project.objects.get(name="Lead-to-cash: CRM and ERP")
+    user = project.memberships.get(role=Role.FACILITATOR).user
+    client = client_for(user)
+    for scenario in Scenario.objects.filter(project=project):
+        response = client.get(reverse("blueprint:scenario_trace", args=[project.pk, scenario.pk]))
+        assert response.status_code == 200
+        chain = {link["key"]: link for link in response.context["chain"]}
+        for key in ("systems", "entities", "attributes", "mappings"):
+            assert chain[key]["items"], f"{scenario.title}: no {key}"
+        assert not any(link["gaps"] for link in chain.values()), scenario.title
+        assert response.context["feature_error"] is None

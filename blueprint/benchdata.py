@@ -307,7 +307,7 @@ def benchmark_blueprint_create(*, project: Project, size: BenchSize | None = Non
             ),
         ]
     )
-    ExceptionRule.objects.bulk_create(
+    rules = ExceptionRule.objects.bulk_create(
         ExceptionRule(
             project=project,
             situation=situation,
@@ -321,6 +321,7 @@ def benchmark_blueprint_create(*, project: Project, size: BenchSize | None = Non
         )
         for situation in (s.value for s in ExceptionRule.Situation if s.value != "other")
     )
+    _trace_links(scenarios, entities, attributes, rules)
     guardrails = Guardrail.objects.bulk_create(
         [
             Guardrail(
@@ -416,4 +417,35 @@ def _mapping(
         conflict_rule=CONFLICT_RULES[i % len(CONFLICT_RULES)],
         direction="bidirectional" if i % 9 == 0 else "one_way",
         attribute=attributes[i % len(attributes)],
+    )
+
+
+def _trace_links(
+    scenarios: list[Scenario],
+    entities: list[Entity],
+    attributes: list[Attribute],
+    rules: list[ExceptionRule],
+) -> None:
+    """Each scenario moves the entity its title names and three of its attributes; each
+    exception rule applies to every sixth scenario (the negative events among them)."""
+    by_entity: dict[int, list[Attribute]] = {}
+    for attribute in attributes:
+        by_entity.setdefault(attribute.entity_id, []).append(attribute)
+    moves = Scenario.entities.through
+    moves.objects.bulk_create(
+        moves(scenario_id=s.pk, entity_id=entities[i % len(ENTITY_NAMES) % len(entities)].pk)
+        for i, s in enumerate(scenarios)
+    )
+    carried = Scenario.attributes.through
+    carried.objects.bulk_create(
+        carried(scenario_id=s.pk, attribute_id=a.pk)
+        for i, s in enumerate(scenarios)
+        for a in by_entity.get(entities[i % len(ENTITY_NAMES) % len(entities)].pk, [])[:3]
+    )
+    applies = ExceptionRule.scenarios.through
+    applies.objects.bulk_create(
+        applies(exceptionrule_id=rule.pk, scenario_id=s.pk)
+        for n, rule in enumerate(rules)
+        for i, s in enumerate(scenarios)
+        if i % 6 == n % 6 or s.category == Category.NEGATIVE
     )

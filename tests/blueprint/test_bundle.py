@@ -186,6 +186,7 @@ def bundle_of(request: pytest.FixtureRequest, name: str) -> bytes:
     return value[0] if isinstance(value, tuple) else value
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", ALL)
 def test_every_file_follows_its_standard_and_its_hash(
     request: pytest.FixtureRequest, name: str
@@ -197,6 +198,7 @@ def test_every_file_follows_its_standard_and_its_hash(
     assert any(n.startswith("openapi/") for n in files)
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", ALL)
 def test_a_vendor_finds_every_mapping_of_the_sheet(
     request: pytest.FixtureRequest, name: str

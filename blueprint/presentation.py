@@ -58,6 +58,7 @@ def document_present(doc: Document) -> dict[str, Any]:
     systems = [
         {
             "id": s.id,
+            "decisions": decisions("systems", s.id),
             "name": s.name,
             "kind": _label(System.Kind, s.kind),
             "description": s.description,
@@ -199,6 +200,7 @@ def document_present(doc: Document) -> dict[str, Any]:
     ]
     ownership = [
         {
+            "decisions": decisions("ownership", o.id),
             "area": (
                 f"Configuration of {system(o.system_id)}"
                 if o.area == OwnershipRule.Area.SYSTEM_CONFIG and o.system_id is not None
@@ -241,6 +243,7 @@ def document_present(doc: Document) -> dict[str, Any]:
         )
     guardrails = [
         {
+            "decisions": decisions("guardrails", g.id),
             "kind": _label(Guardrail.Kind, g.kind),
             "attribute": doc.name_of("attributes", g.attribute_id),
             "system": system(g.system_id),
@@ -253,6 +256,7 @@ def document_present(doc: Document) -> dict[str, Any]:
     ]
     reports = [
         {
+            "decisions": decisions("reports", r.id),
             "name": r.name,
             "question": r.question,
             "measures": [m.strip() for m in r.measures.split(",") if m.strip()],
@@ -275,6 +279,7 @@ def document_present(doc: Document) -> dict[str, Any]:
         }.get(a.trigger_type, ("", None))
         automations.append(
             {
+                "decisions": decisions("automations", a.id),
                 "name": a.name,
                 "trigger_type": _label(Automation.TriggerType, a.trigger_type),
                 "trigger": doc.name_of(trigger_section, trigger_key) if trigger_section else "",

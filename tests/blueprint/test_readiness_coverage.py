@@ -353,3 +353,18 @@ def test_an_exception_feature_has_a_scenario_per_business_scenario_it_applies_to
     alone = [f for f in acceptance_features(doc) if f.item_id == "exc_multiple_matches"][0]
     assert alone.text.count("  Scenario: ") == 1
     assert without(doc, "exceptions", "exc_multiple_matches") is not None
+
+
+def test_decisions_print_next_to_their_item_and_in_their_chapter() -> None:
+    from blueprint.presentation import document_present
+
+    doc = ready_document()
+    d = document_present(doc)
+    [limit] = [a for e in d["entities"] for a in e["attributes"] if a["name"] == "Credit limit"]
+    assert [n["text"] for n in limit["decisions"]] == [
+        "Finance alone sets credit limits; the CRM only shows them."
+    ]
+    assert [n["about"] for n in d["decisions"]] == ["Customer · Credit limit"]
+    assert d["open_notes"] == []
+    with_question = adding(doc, "notes", question())
+    assert [n["about"] for n in document_present(with_question)["open_notes"]] == ["Customer"]

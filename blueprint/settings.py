@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -165,8 +168,22 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+def _default_storage() -> dict[str, Any]:
+    """Where stored PDFs and bundles go: the local disk (DJANGO_MEDIA_ROOT), or any
+    storage class, e.g. django-storages' S3 for several servers, with its OPTIONS as JSON:
+    BLUEPRINT_STORAGE=storages.backends.s3.S3Storage
+    BLUEPRINT_STORAGE_OPTIONS='{"bucket_name": "blueprint", "endpoint_url": "..."}'."""
+    backend = env_str("BLUEPRINT_STORAGE", "").strip()
+    if not backend:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = json.loads(env_str("BLUEPRINT_STORAGE_OPTIONS", "") or "{}")
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured("BLUEPRINT_STORAGE_OPTIONS must be a JSON object.")
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -69,3 +69,34 @@ def test_settings_read_the_environment() -> None:
         check=True,
     )
     assert out.stdout.strip() == "False ['blueprint.example.com', 'other.example.com']"
+
+
+def test_stored_files_can_go_to_another_storage() -> None:
+    """Several servers share stored PDFs and bundles through one STORAGES backend."""
+    code = (
+        "from django.conf import settings as s; d = s.STORAGES['default'];"
+        "print(d['BACKEND'], d.get('OPTIONS'))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "blueprint.settings",
+        "BLUEPRINT_STORAGE": "storages.backends.s3.S3Storage",
+        "BLUEPRINT_STORAGE_OPTIONS": '{"bucket_name": "blueprint"}',
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "storages.backends.s3.S3Storage {'bucket_name': 'blueprint'}"
+    env.pop("BLUEPRINT_STORAGE")
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "django.core.files.storage.FileSystemStorage None"

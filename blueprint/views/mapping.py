@@ -3,7 +3,10 @@ relationships, and outcomes with their reason codes."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -116,15 +119,44 @@ REASON_KIND = page_kind(
 )
 
 
+# Up to this many entities the page shows every card whole; a bigger data model shows
+# each entity as a summary (name, kind, counts) whose card loads when it is scrolled into
+# view or linked to, so the page costs the same whatever the size of the blueprint.
+WHOLE_CARDS_UP_TO = 15
+
+
+def entity_summaries(project: Any) -> list[Entity]:
+    """Every entity with its counts and the anchors inside its card (for deep links),
+    in three queries."""
+    entities = list(
+        Entity.objects.filter(project=project)
+        .annotate(n_attributes=Count("attributes", distinct=True))
+        .annotate(n_copies=Count("copies", distinct=True))
+        .order_by("name", "pk")
+    )
+    anchors: dict[int, list[str]] = defaultdict(list)
+    for key, entity_id in Attribute.objects.filter(project=project).values_list("pk", "entity_id"):
+        anchors[entity_id].append(f"attribute-{key}")
+    for key, entity_id in EntityCopy.objects.filter(project=project).values_list("pk", "entity_id"):
+        anchors[entity_id].append(f"copy-{key}")
+    for entity in entities:
+        entity.anchors = " ".join([f"identity-{entity.pk}", *anchors[entity.pk]])
+    return entities
+
+
 @require_GET
 def data_model_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for(request, pk)
     project = access.project
+    whole = request.GET.get("all") == "1" or (
+        Entity.objects.filter(project=project).count() <= WHOLE_CARDS_UP_TO
+    )
     context = {
         "project": project,
         "access": access,
         "nav": "data_model",
-        "entities": list(ENTITY_KIND.queryset(project)),
+        "summaries": not whole,
+        "entities": list(ENTITY_KIND.queryset(project)) if whole else entity_summaries(project),
         "relationships": list(RELATIONSHIP_KIND.queryset(project)),
         "outcomes": list(OUTCOME_KIND.queryset(project)),
         "has_systems": project.systems.exists(),

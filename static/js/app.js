@@ -492,3 +492,47 @@
     }
   });
 })();
+
+// A big data model shows entity summaries that load when scrolled to. A link to something
+// inside one (a readiness finding's #attribute-12) opens that entity first, then goes to
+// the item, as if the whole page had been there.
+(function () {
+  "use strict";
+  function open(hash) {
+    const id = decodeURIComponent((hash || "").replace(/^#/, ""));
+    if (!id) return;
+    const there = document.getElementById(id);
+    if (there && !there.classList.contains("entity-summary")) return;
+    const holder = there || document.querySelector('[data-anchors~="' + CSS.escape(id) + '"]');
+    if (!holder || !holder.classList.contains("entity-summary") || !window.htmx) return;
+    // Cards near the target open as they come into view and push it down: keep it in
+    // place while they do, until the person scrolls or types (or ten seconds pass).
+    let until = 0;
+    const stop = () => {
+      document.body.removeEventListener("htmx:afterSettle", keep);
+      for (const name of ["wheel", "touchstart", "keydown", "mousedown"]) {
+        window.removeEventListener(name, stop, true);
+      }
+    };
+    const keep = () => {
+      const target = document.getElementById(id);
+      if (!target) return;
+      if (!until) {
+        until = Date.now() + 10000;
+        target.classList.add("just-added");
+        for (const name of ["wheel", "touchstart", "keydown", "mousedown"]) {
+          window.addEventListener(name, stop, true);
+        }
+      }
+      if (Date.now() > until) return stop();
+      target.scrollIntoView({ block: "center" });
+    };
+    document.body.addEventListener("htmx:afterSettle", keep);
+    window.htmx.trigger(holder, "blueprint-open");
+  }
+  // After htmx has set up the page's elements (it does so when the document is ready).
+  const later = () => setTimeout(() => open(window.location.hash), 0);
+  window.addEventListener("hashchange", later);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", later);
+  else later();
+})();

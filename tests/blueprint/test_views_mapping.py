@@ -271,13 +271,45 @@ class TestQueryCount:
         _fill(big, 200)
         client = client_for(facilitator)
         client.get(page_url(project))  # session and caches warm up once
-        small_count, small_body = _queries(client, page_url(project))
-        big_count, big_body = _queries(client, page_url(big))
+        small_count, small_body = _queries(client, page_url(project) + "?all=1")
+        big_count, big_body = _queries(client, page_url(big) + "?all=1")
         assert small_count == big_count
         for kind in ("entity", "identity", "copy", "attribute", "relationship", "outcome"):
             assert len(re.findall(rf'id="{kind}-\d+"', big_body)) == 200
             assert len(re.findall(rf'id="{kind}-\d+"', small_body)) == 5
         assert len(re.findall(r'id="reason-\d+"', big_body)) == 200
+
+    def test_a_big_data_model_shows_summaries_that_cost_the_same_at_any_size(
+        self, facilitator: User, project: Project
+    ) -> None:
+        from blueprint.views.mapping import WHOLE_CARDS_UP_TO
+
+        small = project
+        big = ProjectFactory(name="Big")
+        MembershipFactory(project=big, user=facilitator, role=Role.FACILITATOR)
+        _fill(small, 5)
+        _fill(big, 200)
+        client = client_for(facilitator)
+        whole_count, whole_body = _queries(client, page_url(small))
+        assert 'class="item-row card mb-3 shadow-sm entity-card"' in whole_body  # small: whole
+        middle = ProjectFactory(name="Middle")
+        MembershipFactory(project=middle, user=facilitator, role=Role.FACILITATOR)
+        _fill(middle, WHOLE_CARDS_UP_TO + 5)
+        middle_count, _ = _queries(client, page_url(middle))
+        big_count, big_body = _queries(client, page_url(big))
+        assert middle_count == big_count
+        summaries = elements(big_body, "article", class_="entity-summary")
+        assert len(summaries) == 200
+        attribute = Attribute.objects.filter(project=big).order_by("pk").first()
+        holder = next(
+            s for s in summaries if f"attribute-{attribute.pk}" in s["data-anchors"].split()
+        )
+        assert holder["id"] == f"entity-{attribute.entity_id}"
+        assert holder["hx-get"] == url("item_hx_row", big, "entity", attribute.entity_id)
+        assert f"identity-{attribute.entity_id}" in holder["data-anchors"].split()
+        # The rest of the page stays whole.
+        assert len(re.findall(r'id="relationship-\d+"', big_body)) == 200
+        assert 'id="attribute-' not in big_body
 
     def test_an_entity_card_loads_in_a_fixed_number_of_queries(
         self, alice: Client, project: Project

@@ -168,6 +168,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
 def _default_storage() -> dict[str, Any]:
     """Where stored PDFs and bundles go: the local disk (DJANGO_MEDIA_ROOT), or any
     storage class, e.g. django-storages' S3 for several servers, with its OPTIONS as JSON:

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format bench demo migrate e2e browser coverage
+.PHONY: install run test test-fast lint format bench load demo migrate e2e browser coverage
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,5 +60,9 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Both run whatever the first says; the target fails if either is over budget.
 bench: migrate
-	$(PY) manage.py bench
+	$(PY) manage.py bench; status=$$?; $(PY) manage.py loadrun || status=1; exit $$status
+
+load: migrate
+	$(PY) manage.py loadrun

@@ -1,0 +1,355 @@
+"""A live workshop under load: N participants on one blueprint, through a real server.
+
+Starts gunicorn on the configured database (SQLite or PostgreSQL), creates a throwaway
+project from the CRM and ERP template with one account per participant, and lets each
+participant do what an open workshop page does: beat the heartbeat every two seconds,
+refresh the navigation badges when the heartbeat reports a change, and save an edit of
+"their" attribute every few seconds. It prints requests per second, p50 / p95 / p99 per
+kind of request and the errors, judges them against the budget (0 errors, p95 ≤ 200 ms
+by default), removes what it made and exits non-zero on a FAIL.
+
+The server runs with DEBUG on (the session cookie must travel over plain HTTP on
+loopback); everything else is as in production: gunicorn, several workers, the
+configured database and cache.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from accounts.models import User
+from blueprint.interchange.json import project_import
+from blueprint.interchange.templates import templates_list
+from blueprint.models import Attribute, Membership, Project, Role
+
+PASSWORD = "load-run-password-2026"
+BEAT_SECONDS = 2.0
+HTMX = {"HX-Request": "true"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url() -> str:
+    """The configured database as a URL the server process reads."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    user = urllib.parse.quote(db.get("USER") or "")
+    password = urllib.parse.quote(db.get("PASSWORD") or "")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = db.get("HOST") or "127.0.0.1"
+    return f"postgres://{auth}{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def server(workers: int, log: Path) -> Iterator[str]:
+    port = _free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "blueprint.settings",
+        "DJANGO_DEBUG": "1",
+    }
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(gunicorn), "blueprint.wsgi", "--bind", f"127.0.0.1:{port}"]
+            + ["--workers", str(workers), "--threads", "4", "--timeout", "60"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/accounts/login/", timeout=2).read()
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise CommandError(f"The server did not start; see {log}.") from None
+                    time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@dataclass
+class Sample:
+    kind: str
+    seconds: float
+    ok: bool
+    status: int
+
+
+class Participant(threading.Thread):
+    """One person with a page open: heartbeat, badge refresh on change, a save now and then."""
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        project: Project,
+        email: str,
+        attribute: dict[str, Any],
+        until: float,
+        samples: list[Sample],
+        lock: threading.Lock,
+        seed: int,
+    ) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.project = project
+        self.email = email
+        self.attribute = attribute
+        self.until = until
+        self.samples = samples
+        self.lock = lock
+        self.random = random.Random(seed)
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.after = 0
+        self.error = ""
+
+    def _request(
+        self,
+        kind: str,
+        path: str,
+        data: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, str]:
+        headers = dict(headers or {})
+        body = None
+        if data is not None:
+            token = next((c.value for c in self.jar if c.name == "csrftoken"), "")
+            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}, doseq=True)
+            headers = {"Referer": self.url + path, **headers}
+        request = urllib.request.Request(
+            self.url + path, data=body.encode() if body else None, headers=headers
+        )
+        started = time.perf_counter()
+        status = 0
+        text = ""
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                status = response.status
+                text = response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except OSError as exc:
+            self.error = str(exc)
+        elapsed = time.perf_counter() - started
+        if kind != "setup":
+            with self.lock:
+                self.samples.append(Sample(kind, elapsed, 200 <= status < 400, status))
+        return status, text
+
+    def sign_in(self) -> None:
+        """Before the clock starts: signing in is not what a workshop does all day."""
+        self._request("setup", "/accounts/login/")
+        self._request("setup", "/accounts/login/", {"username": self.email, "password": PASSWORD})
+
+    def run(self) -> None:
+        pk = self.project.pk
+        self._request("page", f"/p/{pk}/data-model/")
+        next_save = time.monotonic() + self.random.uniform(1, 6)
+        while time.monotonic() < self.until:
+            started = time.monotonic()
+            status, text = self._request(
+                "heartbeat", f"/p/{pk}/pulse/", {"where": "data_model", "after": self.after}
+            )
+            number = re.search(r"\"last\":\s*(\d+)", text)
+            if number and int(number.group(1)) != self.after:
+                self.after = int(number.group(1))
+                self._request("badge refresh", f"/p/{pk}/readiness/nav/?nav=data_model", None, HTMX)
+            if time.monotonic() >= next_save:
+                self._save()
+                next_save = time.monotonic() + self.random.uniform(3, 7)
+            time.sleep(max(0.0, BEAT_SECONDS - (time.monotonic() - started)))
+
+    def _save(self) -> None:
+        a = self.attribute
+        a["description"] = f"Checked at {time.strftime('%H:%M:%S')} by {self.email}."
+        data = {
+            "entity": a["entity"],
+            "name": a["name"],
+            "kind": a["kind"],
+            "source_of_truth": a["source_of_truth"] or "",
+            "description": a["description"],
+            "display_systems": a["display_systems"],
+            "update_systems": a["update_systems"],
+            "revision": a["revision"],
+        }
+        status, _text = self._request(
+            "save",
+            f"/p/{self.project.pk}/items/attribute/{a['pk']}/edit/",
+            data,
+            HTMX,
+        )
+        if status == 200:
+            a["revision"] += 1
+
+
+def _percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+class Command(BaseCommand):
+    help = "A live workshop under load through gunicorn: rps, p50/p95/p99, errors (nothing kept)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--participants", type=int, default=30)
+        parser.add_argument("--seconds", type=int, default=30)
+        parser.add_argument("--workers", type=int, default=3)
+        parser.add_argument("--budget-p95", type=float, default=200.0, help="In milliseconds.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = max(1, options["participants"])
+        template = templates_list()[0]
+        hashed = make_password(PASSWORD)
+        stamp = f"{int(time.time())}"
+        users = User.objects.bulk_create(
+            User(
+                email=f"load-{stamp}-{i}@example.invalid",
+                display_name=f"Load participant {i + 1}",
+                password=hashed,
+            )
+            for i in range(count)
+        )
+        report = project_import(doc=template.document(), user=users[0], with_members=False)
+        project = report.project
+        project.name = f"Load run {stamp}"
+        project.save(update_fields=["name"])
+        Membership.objects.bulk_create(
+            Membership(project=project, user=u, role=Role.CONTRIBUTOR) for u in users[1:]
+        )
+        attributes = list(
+            Attribute.objects.filter(project=project)
+            .prefetch_related("display_systems", "update_systems")
+            .order_by("pk")
+        )
+        samples: list[Sample] = []
+        lock = threading.Lock()
+        log = Path(settings.MEDIA_ROOT) / "loadrun-server.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with server(options["workers"], log) as url:
+                until = 0.0  # set when everyone has signed in
+                people = []
+                for i, user in enumerate(users):
+                    a = attributes[i % len(attributes)]
+                    people.append(
+                        Participant(
+                            url=url,
+                            project=project,
+                            email=user.email,
+                            attribute={
+                                "pk": a.pk,
+                                "entity": a.entity_id,
+                                "name": a.name,
+                                "kind": a.kind,
+                                "source_of_truth": a.source_of_truth_id,
+                                "description": a.description,
+                                "display_systems": [s.pk for s in a.display_systems.all()],
+                                "update_systems": [s.pk for s in a.update_systems.all()],
+                                "revision": a.revision,
+                            },
+                            until=until,
+                            samples=samples,
+                            lock=lock,
+                            seed=i,
+                        )
+                    )
+                signing = [threading.Thread(target=p.sign_in) for p in people]
+                for thread in signing:
+                    thread.start()
+                for thread in signing:
+                    thread.join()
+                started = time.monotonic()
+                for person in people:
+                    person.until = started + options["seconds"]
+                    person.start()
+                for person in people:
+                    person.join(timeout=options["seconds"] + 120)
+                elapsed = time.monotonic() - started
+        finally:
+            project.delete()
+            User.objects.filter(pk__in=[u.pk for u in users]).delete()
+        self._report(samples, elapsed, count, options)
+
+    def _report(
+        self, samples: list[Sample], elapsed: float, count: int, options: dict[str, Any]
+    ) -> None:
+        by_kind: dict[str, list[Sample]] = defaultdict(list)
+        for s in samples:
+            by_kind[s.kind].append(s)
+        errors = [s for s in samples if not s.ok]
+        every = [s.seconds * 1000 for s in samples]
+        lines = [
+            f"Load run: {count} participants for {options['seconds']} s on "
+            f"{connection.vendor} through gunicorn ({options['workers']} workers × 4 threads)",
+            f"  requests {len(samples)}, {len(samples) / elapsed:.1f} per second, "
+            f"errors {len(errors)}",
+        ]
+        for kind, items in sorted(by_kind.items()):
+            ms = [s.seconds * 1000 for s in items]
+            lines.append(
+                f"    {kind:<14} {len(items):5d}  p50 {statistics.median(ms):6.0f} ms  "
+                f"p95 {_percentile(ms, 95):6.0f} ms  p99 {_percentile(ms, 99):6.0f} ms"
+                f"  errors {sum(not s.ok for s in items)}"
+            )
+        p95 = _percentile(every, 95)
+        budget = options["budget_p95"]
+        failed = []
+        lines.append("  budgets:")
+        for label, value, limit in (
+            ("errors", len(errors), 0),
+            ("p95 of all requests, ms", p95, budget),
+        ):
+            ok = value <= limit
+            if not ok:
+                failed.append(label)
+            lines.append(
+                f"    {'PASS' if ok else 'FAIL'}  {label:<28} {value:8.1f}  (budget {limit:g})"
+            )
+        if errors:
+            statuses = sorted({s.status for s in errors})
+            lines.append(f"  error statuses: {statuses}")
+        self.stdout.write("\n".join(lines))
+        if failed:
+            raise CommandError("Over budget: " + "; ".join(failed) + ".")
+        self.stdout.write(self.style.SUCCESS("Within budget."))

@@ -368,3 +368,24 @@ def test_decisions_print_next_to_their_item_and_in_their_chapter() -> None:
     assert d["open_notes"] == []
     with_question = adding(doc, "notes", question())
     assert [n["about"] for n in document_present(with_question)["open_notes"]] == ["Customer"]
+
+
+@pytest.mark.django_db
+def test_sign_off_cannot_be_requested_until_the_question_is_answered() -> None:
+    from django.core.exceptions import ValidationError
+
+    from blueprint.models import Role
+    from blueprint.workflow import signoff_request
+
+    doc = adding(ready_document(), "notes", question(must_answer=True))
+    users = {m.role: UserFactory(email=m.email) for m in doc.members}
+    project = project_import(doc=doc, user=users[Role.FACILITATOR], with_members=True).project
+    with pytest.raises(ValidationError, match="1 blocking"):
+        signoff_request(project=project, user=users[Role.FACILITATOR])
+    Note.objects.filter(project=project, kind="question", status="open").update(
+        status="answered", answer="Sales decides the tier."
+    )
+    from tests.conftest import touched
+
+    touched(project)
+    assert signoff_request(project=project, user=users[Role.FACILITATOR]).state == "awaiting"

@@ -14,6 +14,7 @@ from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
 
 from blueprint.document import Document, Key
+from blueprint.filenames import file_slug
 from blueprint.models import Category, ExceptionRule, FieldMapping
 
 
@@ -375,7 +376,7 @@ def acceptance_features(doc: Document) -> list[Feature]:
         text = scenario.acceptance_text if edited else scenario_feature_text(doc, scenario)
         features.append(
             Feature(
-                path=f"features/scenarios/{_slug(scenario.title, taken, 'scenario')}.feature",
+                path=f"features/scenarios/{file_slug(scenario.title, taken, 'scenario')}.feature",
                 text=text if text.endswith("\n") else text + "\n",
                 section="scenarios",
                 item_id=scenario.id,
@@ -389,7 +390,7 @@ def acceptance_features(doc: Document) -> list[Feature]:
         title = doc.name_of("exceptions", rule.id)
         features.append(
             Feature(
-                path=f"features/exceptions/{_slug(title, taken, 'exception')}.feature",
+                path=f"features/exceptions/{file_slug(title, taken, 'exception')}.feature",
                 text=text if text.endswith("\n") else text + "\n",
                 section="exceptions",
                 item_id=rule.id,
@@ -398,15 +399,6 @@ def acceptance_features(doc: Document) -> list[Feature]:
             )
         )
     return features
-
-
-def _slug(name: str, taken: set[str], fallback: str) -> str:
-    base = slugify(name, allow_unicode=True)[:60].strip("-") or fallback
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
 
 
 def acceptance_zip(doc: Document) -> bytes:

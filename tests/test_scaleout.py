@@ -13,84 +13,20 @@ can reach it. CI runs the suite on PostgreSQL too.
 from __future__ import annotations
 
 import http.cookiejar
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from blueprint.models import Role, System
+from blueprint.serving import gunicorn_server
 from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="two servers need a shared database: PostgreSQL"
 )
-
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    user = urllib.parse.quote(db.get("USER") or "")
-    password = urllib.parse.quote(db.get("PASSWORD") or "")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
-@contextmanager
-def gunicorn_server(tmp_path: Path) -> Iterator[str]:
-    """A gunicorn server of the app on a port of its own; yields its base URL."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DJANGO_SETTINGS_MODULE": "blueprint.settings_test",
-        "DJANGO_DEBUG": "1",
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-        "DJANGO_CONN_MAX_AGE": "0",
-    }
-    log = (tmp_path / f"gunicorn-{port}.log").open("wb")
-    process = subprocess.Popen(
-        [str(GUNICORN), "blueprint.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/accounts/login/", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    raise AssertionError(
-                        (tmp_path / f"gunicorn-{port}.log").read_text(errors="replace")
-                    ) from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 class Browser:
@@ -117,7 +53,12 @@ def test_an_edit_through_one_server_shows_through_the_other(tmp_path: Path) -> N
     project = ProjectFactory(name="Shared")
     user = UserFactory(email="lead@example.com")
     MembershipFactory(project=project, user=user, role=Role.FACILITATOR)
-    with gunicorn_server(tmp_path) as one, gunicorn_server(tmp_path) as two:
+    env = {"DJANGO_SETTINGS_MODULE": "blueprint.settings_test", "DJANGO_CONN_MAX_AGE": "0"}
+    env["DJANGO_MEDIA_ROOT"] = str(tmp_path / "media")
+    with (
+        gunicorn_server(log=tmp_path / "one.log", env=env) as one,
+        gunicorn_server(log=tmp_path / "two.log", env=env) as two,
+    ):
         person = Browser()
         person.get(f"{one}/accounts/login/")
         person.post(

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.text import slugify
-
 from blueprint.document import AttributeDoc, Document, Key, MappingDoc
 from blueprint.models import Attribute, FieldMapping
 
@@ -69,13 +67,3 @@ def writes(doc: Document) -> list[Write]:
 def source_ref(doc: Document, system: Key, field: str) -> str:
     """How a contract names a field of a system: "System.field"."""
     return f"{doc.name_of('systems', system)}.{field}"
-
-
-def file_slug(name: str, taken: set[str], fallback: str) -> str:
-    """A file name stem for a name, unique among `taken` (which it joins)."""
-    base = slugify(name, allow_unicode=True)[:60].strip("-") or fallback
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug

@@ -18,8 +18,9 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from blueprint.bundle.carried import Write, file_slug, kind_types, source_ref, writes
+from blueprint.bundle.carried import Write, kind_types, source_ref, writes
 from blueprint.document import Document, EntityDoc, Key, choice_label
+from blueprint.filenames import file_slug
 from blueprint.models import FieldMapping
 
 API_VERSION = "v3.2.0"

@@ -21,12 +21,12 @@ from typing import Any
 from blueprint.bundle.carried import (
     LISTED_KINDS,
     Write,
-    file_slug,
     kind_types,
     source_ref,
     writes,
 )
 from blueprint.document import Document, Key, choice_label
+from blueprint.filenames import file_slug
 from blueprint.models import ContractTopic, ExceptionRule, FieldMapping
 
 OPENAPI_VERSION = "3.1.0"

@@ -587,3 +587,32 @@ def large_blueprint_create(
         if s.category == Category.JOURNEY
         for n in (1, 2, 3)
     )
+
+
+def signed_version_create(doc: Document | None = None) -> Any:
+    """Import a blueprint with an account per member and have the three role holders sign
+    it; returns the signed Version."""
+    from blueprint.interchange.json import project_import
+    from blueprint.models import Role
+    from blueprint.workflow import signoff_approve, signoff_request
+    from tests.factories import PASSWORD, UserFactory
+
+    doc = doc or ready_document()
+    users = {
+        m.role: UserFactory(email=m.email, display_name=m.display_name, job_title=m.job_title)
+        for m in doc.members
+    }
+    project = project_import(doc=doc, user=users[Role.FACILITATOR], with_members=True).project
+    signoff_request(project=project, user=users[Role.FACILITATOR], blockers=lambda p: 0)
+    project.refresh_from_db()
+    result = None
+    for role in (Role.BUSINESS_LEADER, Role.PROCESS_OWNER, Role.SYSTEMS_OWNER):
+        result = signoff_approve(
+            project=project,
+            user=users[role],
+            role=role,
+            password=PASSWORD,
+            seen_hash=project.review_hash,
+        )
+    assert result is not None and result.signed is not None
+    return result.signed

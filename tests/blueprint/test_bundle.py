@@ -30,17 +30,14 @@ from blueprint.bundle import bundle_build, bundle_check, version_bundle_get
 from blueprint.bundle.validate import document_problems, odcs_problems, openapi_problems
 from blueprint.demo import demo_load
 from blueprint.document import Document, document_hash, document_load, document_to_dict
-from blueprint.interchange.json import project_import
 from blueprint.interchange.schema import document_json_schema
 from blueprint.interchange.sheet_columns import HEADERS
 from blueprint.interchange.templates import templates_list
 from blueprint.models import FieldMapping, Project, Role, Version
 from blueprint.pdf import PdfMeta, Signature, SnapshotTampered
 from blueprint.systemmap import mermaid_label, systemmap_mermaid
-from blueprint.workflow import signoff_approve, signoff_request
-from tests.blueprint.blueprints import adding, change, ready_document
+from tests.blueprint.blueprints import adding, change, ready_document, signed_version_create
 from tests.factories import (
-    PASSWORD,
     FieldMappingFactory,
     MembershipFactory,
     SystemFactory,
@@ -430,25 +427,7 @@ def test_the_json_schema_accepts_exports_and_refuses_what_the_import_refuses() -
 
 
 def signed_version() -> Version:
-    doc = ready_document()
-    users = {
-        m.role: UserFactory(email=m.email, display_name=m.display_name, job_title=m.job_title)
-        for m in doc.members
-    }
-    project = project_import(doc=doc, user=users[Role.FACILITATOR], with_members=True).project
-    signoff_request(project=project, user=users[Role.FACILITATOR], blockers=lambda p: 0)
-    project.refresh_from_db()
-    result = None
-    for role in (Role.BUSINESS_LEADER, Role.PROCESS_OWNER, Role.SYSTEMS_OWNER):
-        result = signoff_approve(
-            project=project,
-            user=users[role],
-            role=role,
-            password=PASSWORD,
-            seen_hash=project.review_hash,
-        )
-    assert result is not None and result.signed is not None
-    return result.signed
+    return signed_version_create()
 
 
 @pytest.mark.django_db

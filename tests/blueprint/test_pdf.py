@@ -18,8 +18,7 @@ import pytest
 from django.utils import timezone
 
 from blueprint.document import Document, document_hash
-from blueprint.interchange.json import project_import
-from blueprint.models import Project, Role, Version
+from blueprint.models import Project, Version
 from blueprint.pdf import (
     ASSET_ROOT,
     FetchRefused,
@@ -35,9 +34,8 @@ from blueprint.pdf import (
     static_file_for,
     version_pdf_get,
 )
-from blueprint.workflow import signoff_approve, signoff_request
-from tests.blueprint.blueprints import change, ready_document
-from tests.factories import PASSWORD, SystemFactory, UserFactory
+from tests.blueprint.blueprints import change, ready_document, signed_version_create
+from tests.factories import SystemFactory
 from tests.pdf import A4, LETTER, embedded_files, page_size, pdf_pages, pdf_text, squeezed
 
 HASH = "ab" * 32
@@ -295,25 +293,7 @@ class TestSignedVersions:
     @pytest.fixture
     def version(self, tmp_path: Path, settings: object) -> Version:
         settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
-        doc = ready_document()
-        users = {
-            m.role: UserFactory(email=m.email, display_name=m.display_name, job_title=m.job_title)
-            for m in doc.members
-        }
-        project = project_import(doc=doc, user=users[Role.FACILITATOR], with_members=True).project
-        signoff_request(project=project, user=users[Role.FACILITATOR], blockers=lambda p: 0)
-        project.refresh_from_db()
-        result = None
-        for role in (Role.BUSINESS_LEADER, Role.PROCESS_OWNER, Role.SYSTEMS_OWNER):
-            result = signoff_approve(
-                project=project,
-                user=users[role],
-                role=role,
-                password=PASSWORD,
-                seen_hash=project.review_hash,
-            )
-        assert result is not None and result.signed is not None
-        return result.signed
+        return signed_version_create()
 
     def test_it_renders_from_the_snapshot_once_and_never_changes(
         self, version: Version, tmp_path: Path

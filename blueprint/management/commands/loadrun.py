@@ -16,21 +16,15 @@ configured database and cache.
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import random
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,64 +38,11 @@ from accounts.models import User
 from blueprint.interchange.json import project_import
 from blueprint.interchange.templates import templates_list
 from blueprint.models import Attribute, Membership, Project, Role
+from blueprint.serving import gunicorn_server
 
 PASSWORD = "load-run-password-2026"
 BEAT_SECONDS = 2.0
 HTMX = {"HX-Request": "true"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def database_url() -> str:
-    """The configured database as a URL the server process reads."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = urllib.parse.quote(db.get("USER") or "")
-    password = urllib.parse.quote(db.get("PASSWORD") or "")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = db.get("HOST") or "127.0.0.1"
-    return f"postgres://{auth}{host}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
-@contextmanager
-def server(workers: int, log: Path) -> Iterator[str]:
-    port = _free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "blueprint.settings",
-        "DJANGO_DEBUG": "1",
-    }
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(gunicorn), "blueprint.wsgi", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", str(workers), "--threads", "4", "--timeout", "60"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    urllib.request.urlopen(f"{url}/accounts/login/", timeout=2).read()
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise CommandError(f"The server did not start; see {log}.") from None
-                    time.sleep(0.3)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
 
 
 @dataclass
@@ -267,7 +208,7 @@ class Command(BaseCommand):
         log = Path(settings.MEDIA_ROOT) / "loadrun-server.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with server(options["workers"], log) as url:
+            with gunicorn_server(log=log, workers=options["workers"], threads=4) as url:
                 until = 0.0  # set when everyone has signed in
                 people = []
                 for i, user in enumerate(users):

@@ -130,7 +130,7 @@ def test_the_pdf_download_says_it_is_being_prepared_then_saves_the_file(
     link = page.locator("main").get_by_role("link", name="Download PDF")
     with page.expect_download() as download:
         link.click()
-        busy = page.locator("main a.btn[data-busy-download]")
+        busy = page.locator("main a.btn[data-busy-download][href$='export.pdf']")
         expect(busy).to_have_attribute("aria-busy", "true")
     assert download.value.suggested_filename.endswith(".pdf")
     expect(link).to_have_text("Download PDF")

@@ -83,20 +83,6 @@ def _moves(doc: Document, scenario: Any, mapping: Any) -> bool:
     return attribute is not None and attribute.entity_id in set(scenario.entity_ids)
 
 
-def mappings_needed(doc: Document) -> dict[Key, set[Key]]:
-    """mapping id -> the scenarios that need it (tied to it, or moving what it carries)."""
-    needed: dict[Key, set[Key]] = defaultdict(set)
-    for mapping in doc.mappings:
-        needed[mapping.id].update(k for k in mapping.scenario_ids)
-    for scenario in doc.scenarios:
-        if not (scenario.attribute_ids or scenario.entity_ids):
-            continue
-        for mapping in doc.mappings:
-            if _moves(doc, scenario, mapping):
-                needed[mapping.id].add(scenario.id)
-    return needed
-
-
 def _stops(doc: Document, automation: Any, scenario: Any) -> bool:
     """A stop-messaging automation the scenario sets off (itself or one of its outcomes)."""
     if automation.action != Automation.Action.STOP_MESSAGING:
@@ -140,20 +126,6 @@ def named(text: str, name: str) -> bool:
     if name.endswith("y"):
         plurals.append(f"{name[:-1]}ies")
     return any(mentions(text, candidate) for candidate in plurals)
-
-
-def produced_names(doc: Document) -> dict[Key, list[str]]:
-    """scenario id -> the names of what it produces or moves: its outcomes, attributes and
-    entities (what a report measure may count)."""
-    names: dict[Key, list[str]] = {}
-    for scenario in doc.scenarios:
-        found = [doc.name_of("outcomes", k) for k in scenario.outcome_ids]
-        found += [
-            a.name for k in scenario.attribute_ids if (a := doc.get("attributes", k)) is not None
-        ]
-        found += [doc.name_of("entities", k) for k in _entities_of(doc, scenario)]
-        names[scenario.id] = sorted(set(found))
-    return names
 
 
 # Words that say how something is counted, not what: they never tie a measure to a name.
@@ -207,26 +179,97 @@ def _same_word(a: str, b: str) -> bool:
 
 def counts(measure: str, name: str) -> bool:
     """Whether a report measure counts something with this name: a word of the name (not a
-    counting word) is a word of the measure."""
+    counting word) is a word of the measure (as the index decides it for a document)."""
     wanted = _words(name)
-    return any(_same_word(m, w) for m in _words(measure) for w in wanted)
+    return any(_same_word(m, w) for w in wanted for m in _words(measure))
 
 
-def measure_producers(
-    doc: Document, measure: str, names: dict[Key, list[str]] | None = None
-) -> list[Any]:
+class _Index:
+    """What the trace readers ask about a document again and again, worked out once per
+    document (a readiness run, a PDF or a bundle asks it for every scenario and report)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._needed: dict[Key, set[Key]] | None = None
+        self._producers: dict[str, tuple[Key, ...]] = {}
+        self._reports: dict[Key, list[Any]] | None = None
+        # scenario id -> the word sets of what it produces or moves: the names of its
+        # outcomes, attributes and entities (what a report measure may count).
+        self.produced: dict[Key, list[frozenset[str]]] = {}
+        for scenario in doc.scenarios:
+            found = {doc.name_of("outcomes", k) for k in scenario.outcome_ids}
+            found |= {
+                a.name
+                for k in scenario.attribute_ids
+                if (a := doc.get("attributes", k)) is not None
+            }
+            found |= {doc.name_of("entities", k) for k in _entities_of(doc, scenario)}
+            self.produced[scenario.id] = [frozenset(_words(n)) for n in sorted(found) if n]
+
+    def needed(self) -> dict[Key, set[Key]]:
+        if self._needed is None:
+            needed: dict[Key, set[Key]] = defaultdict(set)
+            for mapping in self.doc.mappings:
+                needed[mapping.id].update(mapping.scenario_ids)
+            for scenario in self.doc.scenarios:
+                if not (scenario.attribute_ids or scenario.entity_ids):
+                    continue
+                for mapping in self.doc.mappings:
+                    if _moves(self.doc, scenario, mapping):
+                        needed[mapping.id].add(scenario.id)
+            self._needed = needed
+        return self._needed
+
+    def producers(self, measure: str) -> tuple[Key, ...]:
+        if measure not in self._producers:
+            words = _words(measure)
+            self._producers[measure] = tuple(
+                sid
+                for sid, name_words in self.produced.items()
+                if any(_same_word(m, w) for ws in name_words for w in ws for m in words)
+            )
+        return self._producers[measure]
+
+    def reports_of(self, scenario_id: Key) -> list[Any]:
+        """The reports that count what a scenario produces: a dimension on an attribute it
+        moves, or a measure that counts something it produces."""
+        if self._reports is None:
+            by_scenario: dict[Key, list[Any]] = defaultdict(list)
+            movers: dict[Key, set[Key]] = defaultdict(set)
+            for scenario in self.doc.scenarios:
+                for key in scenario.attribute_ids:
+                    movers[key].add(scenario.id)
+            for report in sorted(self.doc.reports, key=lambda r: r.name.lower()):
+                users: set[Key] = set()
+                for dimension in self.doc.children_of("dimensions", "report_id", report.id):
+                    users |= movers.get(dimension.attribute_id, set())
+                for measure in measure_parts(report):
+                    users.update(self.producers(measure))
+                for sid in users:
+                    by_scenario[sid].append(report)
+            self._reports = by_scenario
+        return self._reports.get(scenario_id, [])
+
+
+def _index(doc: Document) -> _Index:
+    # Kept on the document itself, as its cached properties are: a changed document is a
+    # new object with an index of its own.
+    index = doc.__dict__.get("_trace_index")
+    if index is None:
+        index = doc.__dict__["_trace_index"] = _Index(doc)
+    return index
+
+
+def mappings_needed(doc: Document) -> dict[Key, set[Key]]:
+    """mapping id -> the scenarios that need it (tied to it, or moving what it carries)."""
+    return _index(doc).needed()
+
+
+def measure_producers(doc: Document, measure: str) -> list[Any]:
     """The scenarios that produce what a measure counts: an outcome they produce, an
     attribute they move, or an entity they move, named in the measure."""
-    names = produced_names(doc) if names is None else names
-    return [s for s in doc.scenarios if any(counts(measure, n) for n in names.get(s.id, ()))]
-
-
-def _report_uses(doc: Document, report: Any, scenario: Any) -> bool:
-    attributes = set(scenario.attribute_ids)
-    for dimension in doc.children_of("dimensions", "report_id", report.id):
-        if dimension.attribute_id in attributes:
-            return True
-    return any(scenario in measure_producers(doc, m) for m in measure_parts(report))
+    ids = set(_index(doc).producers(measure))
+    return [s for s in doc.scenarios if s.id in ids]
 
 
 def scenario_trace(doc: Document, scenario: Any) -> Trace:
@@ -238,7 +281,7 @@ def scenario_trace(doc: Document, scenario: Any) -> Trace:
         m for m in doc.mappings if scenario.id not in m.scenario_ids and _moves(doc, scenario, m)
     ]
     automations = [a for a in doc.automations if _triggered_by(a, scenario)]
-    reports = [r for r in doc.reports if _report_uses(doc, r, scenario)]
+    reports = _index(doc).reports_of(scenario.id)
     gaps: list[tuple[str, str]] = []
     if not scenario.system_ids:
         gaps.append(("systems", "It names no systems."))

@@ -10,7 +10,6 @@ from blueprint.trace import (
     mappings_needed,
     measure_parts,
     measure_producers,
-    produced_names,
     scenario_handled,
 )
 
@@ -44,12 +43,11 @@ def _coverage(run: _Run) -> None:
                 ),
             )
     if doc.scenarios:
-        names = produced_names(doc)
         for report in doc.reports:
             for measure in measure_parts(report):
                 run.check(
                     "requirements.measure_not_produced",
-                    bool(measure_producers(doc, measure, names)),
+                    bool(measure_producers(doc, measure)),
                     "reports",
                     report.id,
                     lambda: (

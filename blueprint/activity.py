@@ -42,6 +42,8 @@ def activity_record(
         Project.objects.filter(pk=project.pk).update(change_number=F("change_number") + 1)
         number = change_number_of(project)
         project.change_number = number
+        if action in (ActivityEntry.Action.DELETED, ActivityEntry.Action.IMPORTED):
+            notes_orphans_forget(project)
         return _entry(
             project,
             user,
@@ -87,3 +89,27 @@ def _entry(
         after=after or {},
         comment=comment,
     )
+
+
+def notes_orphans_forget(project: Project) -> None:
+    """Delete the notes about items that are gone: every delete and import is logged here,
+    cascades included (an entity takes its attributes with it), so no note is left
+    pointing at nothing, in the document or a snapshot of it."""
+    from blueprint.document import SECTION_BY_NAME
+    from blueprint.models import Note
+
+    sections = (
+        Note.objects.filter(project=project)
+        .exclude(about_section="")
+        .order_by()
+        .values_list("about_section", flat=True)
+        .distinct()
+    )
+    for name in list(sections):
+        section = SECTION_BY_NAME.get(name)
+        if section is None:
+            continue
+        present = section.model._default_manager.filter(project=project).values("pk")
+        Note.objects.filter(project=project, about_section=name).exclude(
+            about_id__in=present
+        ).delete()

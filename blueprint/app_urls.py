@@ -11,6 +11,7 @@ from blueprint.views import (
     interchange,
     items,
     mapping,
+    notes,
     project,
     pulse,
     readiness,
@@ -74,6 +75,12 @@ urlpatterns = [
     path("p/<id:pk>/ownership/", governance.governance_page, name="governance"),
     path("p/<id:pk>/reporting/", requirements.requirements_page, name="requirements"),
     path("p/<id:pk>/delivery/", delivery.delivery_page, name="delivery"),
+    # Questions, proposed changes and decisions on any item or the project.
+    path("p/<id:pk>/notes/", notes.notes_page, name="notes"),
+    path("p/<id:pk>/notes/new/", notes.note_create_view, name="note_create"),
+    path("p/<id:pk>/notes/<id:item_pk>/answer/", notes.note_answer_view, name="note_answer"),
+    path("p/<id:pk>/notes/<id:item_pk>/decide/", notes.note_decide_view, name="note_decide"),
+    path("p/<id:pk>/notes/<id:item_pk>/delete/", notes.note_delete_view, name="note_delete"),
     path("p/<id:pk>/pulse/", pulse.project_pulse, name="project_pulse"),
     # Readiness, sign-off, versions, activity.
     path("p/<id:pk>/readiness/", readiness.readiness_page, name="readiness"),

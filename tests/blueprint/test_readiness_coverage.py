@@ -389,3 +389,31 @@ def test_sign_off_cannot_be_requested_until_the_question_is_answered() -> None:
 
     touched(project)
     assert signoff_request(project=project, user=users[Role.FACILITATOR]).state == "awaiting"
+
+
+@pytest.mark.django_db
+def test_deleting_an_item_deletes_the_notes_about_it_and_its_parts() -> None:
+    from blueprint.document import document_to_json
+    from blueprint.items import item_delete
+    from blueprint.models import Attribute, Entity
+
+    doc = adding(ready_document(), "notes", question())  # about the entity "Customer"
+    owner = UserFactory()
+    project = project_import(doc=doc, user=owner, with_members=False).project
+    assert Note.objects.filter(project=project).count() == 3
+    customer = Entity.objects.get(project=project, name="Customer")
+    other = Attribute.objects.filter(project=project).exclude(entity=customer).first()
+    Note.objects.create(
+        project=project,
+        kind="question",
+        text="Kept?",
+        about_section="attributes",
+        about_id=other.pk,
+    )
+    # The entity takes its attributes with it, and the notes about all of them go too.
+    item_delete(obj=customer, user=owner)
+    left = Note.objects.filter(project=project)
+    assert [n.text for n in left] == ["Kept?"]
+    # What is left still makes a document that reads back in.
+    loaded = document_load(project)
+    assert document_from_json(document_to_json(loaded)) == loaded

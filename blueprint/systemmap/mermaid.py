@@ -15,7 +15,14 @@ from blueprint.systemmap.arrows import systemmap_groups
 from blueprint.systemmap.layout import kind_label, systems_in_order
 
 # "#" first: the codes themselves start with it.
-_CODES = (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;"))
+_CODES = (
+    ("#", "#35;"),
+    ('"', "#quot;"),
+    ("<", "#lt;"),
+    (">", "#gt;"),
+    ("`", "#96;"),
+    ("|", "#124;"),  # ends an edge's label
+)
 
 
 def mermaid_label(text: str) -> str:

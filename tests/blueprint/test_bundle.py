@@ -405,7 +405,10 @@ def test_mermaid_draws_a_node_per_system_and_an_edge_per_arrow_group() -> None:
 
 
 def test_a_mermaid_label_cannot_end_itself() -> None:
-    assert mermaid_label('a "b" <c> #d `e`\nf') == '"a #quot;b#quot; #lt;c#gt; #35;d #96;e#96; f"'
+    assert (
+        mermaid_label('a "b" <c> #d `e`|\nf')
+        == '"a #quot;b#quot; #lt;c#gt; #35;d #96;e#96;#124; f"'
+    )
 
 
 # --- the blueprint's own JSON Schema ----------------------------------------------------

@@ -10,6 +10,7 @@ from blueprint.forms.base import ItemForm
 from blueprint.forms.field_mappings import AttributesChoiceField
 from blueprint.models import (
     CATEGORY_QUESTIONS,
+    Attribute,
     Category,
     CategoryNotApplicable,
     JourneyStep,
@@ -47,6 +48,16 @@ def _surface_hidden_errors(form: forms.Form) -> None:
 
 class ScenarioForm(ItemForm):
     category = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Scenario.attributes under another name: a form control called "attributes" would
+    # hide the form element's own `attributes` from scripts (htmx reads it on every swap).
+    moved_attributes = AttributesChoiceField(
+        queryset=Attribute.objects.none(),
+        required=False,
+        label="Attributes it moves",
+        help_text="The values that must travel for the scenario to work. Hold Ctrl "
+        "(⌘ on a Mac) to choose several.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
 
     class Meta:
         model = Scenario
@@ -56,30 +67,25 @@ class ScenarioForm(ItemForm):
             "narrative",
             "systems",
             "entities",
-            "attributes",
+            "moved_attributes",
             "outcomes",
         ]
-        field_classes = {"attributes": AttributesChoiceField}
         labels = {
             "narrative": "The story in plain language",
             "systems": "Systems involved",
             "entities": "Entities it moves",
-            "attributes": "Attributes it moves",
             "outcomes": "Outcomes it produces",
         }
         help_texts = {
             "narrative": "Tell it as it happens: who does what, in which system, what comes next.",
             "systems": "Every system the record passes through or that must hear about it.",
             "entities": "The records this scenario creates, changes or passes on.",
-            "attributes": "The values that must travel for the scenario to work. Hold Ctrl "
-            "(⌘ on a Mac) to choose several.",
             "outcomes": "Closed won, cancelled, paid...: what the scenario ends in.",
         }
         widgets = {
             "narrative": forms.Textarea(attrs={"rows": 3}),
             "systems": forms.CheckboxSelectMultiple,
             "entities": forms.CheckboxSelectMultiple,
-            "attributes": forms.SelectMultiple(attrs={"size": 8}),
             "outcomes": forms.CheckboxSelectMultiple,
         }
 
@@ -95,10 +101,14 @@ class ScenarioForm(ItemForm):
             ].help_text = f"A short name for this “{Category(category).label.lower()}” story."
         if not self.fields["systems"].queryset.exists():
             self.fields["systems"].help_text = NO_SYSTEMS_YET
-        attributes = self.fields["attributes"]
-        attributes.queryset = attributes.queryset.select_related("entity").order_by(
-            "entity__name", "name", "pk"
+        attributes = self.fields["moved_attributes"]
+        attributes.queryset = (
+            Attribute.objects.filter(project=self.project)
+            .select_related("entity")
+            .order_by("entity__name", "name", "pk")
         )
+        if self.instance.pk and not self.is_bound:
+            attributes.initial = list(self.instance.attributes.values_list("pk", flat=True))
         if self.instance.pk and not self.is_bound:
             self._suggest()
         answers = self.instance.answers or {}
@@ -123,7 +133,7 @@ class ScenarioForm(ItemForm):
         suggested = trace_suggestions(doc, scenario)
         for name, section, keys in (
             ("entities", "entities", suggested.entity_ids),
-            ("attributes", "attributes", suggested.attribute_ids),
+            ("moved_attributes", "attributes", suggested.attribute_ids),
             ("outcomes", "outcomes", suggested.outcome_ids),
         ):
             if not keys:
@@ -134,6 +144,12 @@ class ScenarioForm(ItemForm):
             field.help_text = (
                 f"{field.help_text} Suggested from its words and systems: {listed}{more}."
             )
+            # app.js offers a button that ticks them (the people still decide).
+            field.widget.attrs["data-suggested"] = " ".join(str(k) for k in keys)
+
+    def _save_m2m(self) -> None:
+        super()._save_m2m()
+        self.instance.attributes.set(self.cleaned_data.get("moved_attributes") or [])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

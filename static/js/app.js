@@ -536,3 +536,43 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", later);
   else later();
 })();
+
+// A scenario's form suggests what it moves and produces (blueprint/trace.py): one button
+// per list ticks the suggestions; nothing is chosen until the person presses it.
+(function () {
+  "use strict";
+  function offer(root) {
+    const lists = new Map();
+    for (const el of root.querySelectorAll ? root.querySelectorAll("[data-suggested]") : []) {
+      if (el.name && !lists.has(el.name)) lists.set(el.name, el);
+    }
+    for (const [name, el] of lists) {
+      const group = el.closest(".mb-3") || el.parentElement;
+      if (!group || group.querySelector(".use-suggestions")) continue;
+      const wanted = new Set(el.dataset.suggested.split(" "));
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm btn-outline-secondary use-suggestions mt-1";
+      button.textContent = "Tick the suggestions";
+      button.addEventListener("click", () => {
+        const form = el.form || group;
+        for (const input of form.querySelectorAll('[name="' + CSS.escape(name) + '"]')) {
+          if (input.tagName === "SELECT") {
+            for (const option of input.options) if (wanted.has(option.value)) option.selected = true;
+          } else if (wanted.has(input.value)) {
+            input.checked = true;
+          }
+        }
+        button.disabled = true;
+        button.textContent = "Suggestions ticked";
+      });
+      group.appendChild(button);
+    }
+  }
+  const boot = () => {
+    offer(document);
+    if (window.htmx) htmx.onLoad((elt) => offer(elt));
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+})();

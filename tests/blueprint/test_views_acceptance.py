@@ -198,3 +198,32 @@ def test_on_the_demo_every_scenario_shows_its_whole_chain(db: None) -> None:
             assert chain[key]["items"], f"{scenario.title}: no {key}"
         assert not any(link["gaps"] for link in chain.values()), scenario.title
         assert response.context["feature_error"] is None
+
+
+def test_the_scenario_form_saves_what_it_moves_and_produces(lead: User, ready: Project) -> None:
+    scenario = scenario_of(ready, "A deal is lost")
+    client = client_for(lead)
+    url = reverse("blueprint:item_update", args=[ready.pk, "scenario", scenario.pk])
+    form = client.get(url, HTTP_HX_REQUEST="true").context["form"]
+    # The attributes list is not called "attributes": that name would hide the form
+    # element's own attributes from scripts.
+    assert "attributes" not in form.fields and "moved_attributes" in form.fields
+    assert set(form["moved_attributes"].value()) == set(
+        scenario.attributes.values_list("pk", flat=True)
+    )
+    stage = Attribute.objects.get(project=ready, name="Stage")
+    amount = Attribute.objects.get(project=ready, name="Amount")
+    data = {
+        "category": scenario.category,
+        "title": scenario.title,
+        "narrative": scenario.narrative,
+        "systems": list(scenario.systems.values_list("pk", flat=True)),
+        "entities": list(scenario.entities.values_list("pk", flat=True)),
+        "moved_attributes": [stage.pk, amount.pk],
+        "outcomes": list(scenario.outcomes.values_list("pk", flat=True)),
+        "revision": scenario.revision,
+        **{f"answer_{k}": v for k, v in scenario.answers.items()},
+    }
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200, response.content.decode()[:500]
+    assert set(scenario.attributes.values_list("name", flat=True)) == {"Stage", "Amount"}

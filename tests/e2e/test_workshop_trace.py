@@ -53,3 +53,30 @@ def test_a_scenario_is_traced_and_its_test_reworded(page: Page, live_server, pro
     page.locator("[data-link=attributes]").get_by_role("link", name="Deal · Stage").click()
     stage = Attribute.objects.get(project=project, name="Stage")
     expect(page).to_have_url(f"{live_server.url}/p/{project.pk}/data-model/#attribute-{stage.pk}")
+
+
+def test_the_suggestions_are_ticked_on_request(page: Page, live_server, project: Project):
+    lost = Scenario.objects.get(project=project, title="A deal is lost")
+    lost.entities.clear()
+    lost.attributes.clear()
+    lost.outcomes.clear()
+    from tests.conftest import touched
+
+    touched(project)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in_and_open(page, live_server, FACILITATOR[0], f"/p/{project.pk}/scenarios/")
+    page.get_by_role("button", name="Edit A deal is lost").or_(
+        page.get_by_role("link", name="Edit A deal is lost")
+    ).click()
+    form = page.locator("form.item-edit-form")
+    entities = form.locator("#div_id_entities")
+    expect(entities).to_contain_text("Suggested from its words and systems: Deal")
+    deal = entities.get_by_label("Deal")
+    expect(deal).not_to_be_checked()  # nothing is chosen for the people
+    entities.get_by_role("button", name="Tick the suggestions").click()
+    expect(deal).to_be_checked()
+    form.get_by_role("button", name="Save").click()
+    expect(page.locator("form.item-edit-form")).to_have_count(0)
+    assert [e.name for e in lost.entities.all()] == ["Deal"]
+    assert errors == []  # no script broke on the form (a field called "attributes" did)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -366,39 +367,50 @@ def exception_feature_text(doc: Document, rule: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What a test is written for: document section -> (folder, a file's name when its item's
+# has none, how the test is written).
+_WRITTEN: dict[str, tuple[str, str, Callable[[Document, Any], str]]] = {
+    "scenarios": ("scenarios", "scenario", scenario_feature_text),
+    "exceptions": ("exceptions", "exception", exception_feature_text),
+}
+
+
+def _title(doc: Document, section: str, item: Any) -> str:
+    if section == "scenarios":
+        return item.title
+    return f"Exception: {doc.name_of('exceptions', item.id)}"
+
+
+def acceptance_feature(
+    doc: Document, section: str, item: Any, *, taken: set[str] | None = None
+) -> Feature:
+    """One item's feature: the people's edited text where they edited it, else the one
+    written from the document. `taken` keeps file names unique within a plan."""
+    folder, fallback, write = _WRITTEN[section]
+    edited = bool(item.acceptance_text.strip())
+    text = item.acceptance_text if edited else write(doc, item)
+    title = _title(doc, section, item)
+    name = item.title if section == "scenarios" else doc.name_of("exceptions", item.id)
+    stem = file_slug(name, set() if taken is None else taken, fallback)
+    return Feature(
+        path=f"features/{folder}/{stem}.feature",
+        text=text if text.endswith("\n") else text + "\n",
+        section=section,
+        item_id=item.id,
+        title=title,
+        edited=edited,
+    )
+
+
 def acceptance_features(doc: Document) -> list[Feature]:
     """Every feature of the acceptance test plan: each scenario's, then each exception
     rule's; the people's edited text where they edited it."""
-    features = []
     taken: set[str] = set()
-    for scenario in sorted(doc.scenarios, key=lambda s: (s.category, s.title.lower(), str(s.id))):
-        edited = bool(scenario.acceptance_text.strip())
-        text = scenario.acceptance_text if edited else scenario_feature_text(doc, scenario)
-        features.append(
-            Feature(
-                path=f"features/scenarios/{file_slug(scenario.title, taken, 'scenario')}.feature",
-                text=text if text.endswith("\n") else text + "\n",
-                section="scenarios",
-                item_id=scenario.id,
-                title=scenario.title,
-                edited=edited,
-            )
-        )
-    for rule in sorted(doc.exceptions, key=lambda x: (x.situation, str(x.id))):
-        edited = bool(rule.acceptance_text.strip())
-        text = rule.acceptance_text if edited else exception_feature_text(doc, rule)
-        title = doc.name_of("exceptions", rule.id)
-        features.append(
-            Feature(
-                path=f"features/exceptions/{file_slug(title, taken, 'exception')}.feature",
-                text=text if text.endswith("\n") else text + "\n",
-                section="exceptions",
-                item_id=rule.id,
-                title=f"Exception: {title}",
-                edited=edited,
-            )
-        )
-    return features
+    scenarios = sorted(doc.scenarios, key=lambda s: (s.category, s.title.lower(), str(s.id)))
+    rules = sorted(doc.exceptions, key=lambda x: (x.situation, str(x.id)))
+    return [acceptance_feature(doc, "scenarios", s, taken=taken) for s in scenarios] + [
+        acceptance_feature(doc, "exceptions", r, taken=taken) for r in rules
+    ]
 
 
 def acceptance_zip(doc: Document) -> bytes:

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from accounts.models import User
 from blueprint.activity import activity_record
+from blueprint.diff import ARTIFACTS
 from blueprint.items import draft_lock, snapshot_fields
 from blueprint.models import ActivityEntry, Membership, Note, Project, Role
 from blueprint.rules import note_targets
@@ -29,29 +30,22 @@ NOT_OPEN = "This {kind} is already {status}: reload the page to see it."
 NOTE_GONE = "Someone else deleted this note after you opened it."
 NOT_THE_DECIDER = "Only the {role} or the facilitator accepts or rejects a change to {what}."
 
-# Who decides on a change to an item: the sign-off role that owns its list. The project
-# itself (a note about no item) is the facilitator's.
-OWNER_ROLES: dict[str, Role] = {
+# Who decides on a change to an item: the sign-off role that owns the artifact its list
+# belongs to (the artifacts and their lists are the diff's, `diff.ARTIFACTS`). The
+# project itself (a note about no item) is the facilitator's.
+ARTIFACT_OWNERS: dict[str, Role] = {
+    "project": Role.SYSTEMS_OWNER,  # the systems
     "scenarios": Role.BUSINESS_LEADER,
-    "steps": Role.BUSINESS_LEADER,
-    "not_applicable": Role.BUSINESS_LEADER,
-    "reports": Role.BUSINESS_LEADER,
-    "dimensions": Role.BUSINESS_LEADER,
-    "automations": Role.BUSINESS_LEADER,
-    "ownership": Role.PROCESS_OWNER,
-    "exceptions": Role.PROCESS_OWNER,
-    "guardrails": Role.PROCESS_OWNER,
-    "systems": Role.SYSTEMS_OWNER,
-    "entities": Role.SYSTEMS_OWNER,
-    "attributes": Role.SYSTEMS_OWNER,
-    "copies": Role.SYSTEMS_OWNER,
-    "relationships": Role.SYSTEMS_OWNER,
-    "outcomes": Role.SYSTEMS_OWNER,
-    "reasons": Role.SYSTEMS_OWNER,
-    "mappings": Role.SYSTEMS_OWNER,
-    "phases": Role.SYSTEMS_OWNER,
-    "contracts": Role.SYSTEMS_OWNER,
-    "audit_items": Role.SYSTEMS_OWNER,
+    "mapping": Role.SYSTEMS_OWNER,
+    "governance": Role.PROCESS_OWNER,
+    "requirements": Role.BUSINESS_LEADER,
+    "delivery": Role.SYSTEMS_OWNER,
+}
+OWNER_ROLES: dict[str, Role] = {
+    section: ARTIFACT_OWNERS[artifact]
+    for artifact, _label, sections in ARTIFACTS
+    if artifact in ARTIFACT_OWNERS
+    for section in sections
 }
 PROJECT_OWNER = Role.FACILITATOR
 

@@ -331,13 +331,16 @@ def stored_claim(name: str, content: bytes) -> bytes:
     return content
 
 
-def project_pdf_render(*, project: Project, page_size: str = DEFAULT_PAGE_SIZE) -> bytes:
+def project_pdf_render(
+    *, project: Project, page_size: str = DEFAULT_PAGE_SIZE, doc: Document | None = None
+) -> bytes:
     """Today's blueprint of a project that is not signed off (draft or awaiting).
 
     Rendered once per content: an unchanged blueprint is served from storage (Django's
-    STORAGES, so several servers can share it), not rendered again on every click.
+    STORAGES, so several servers can share it), not rendered again on every click. A
+    caller that has loaded the document already (the bundle) passes it.
     """
-    doc = document_load(project)
+    doc = document_load(project) if doc is None else doc
     meta = pdf_meta_for_project(project=project, doc=doc, page_size=page_size)
     name = _draft_name(project, meta)
     stored = stored_read(name)

@@ -22,12 +22,26 @@ from blueprint.document import Document, Key
 from blueprint.models import Automation, Category, FieldMapping, Outcome
 
 
-def mapping_writes(mapping: Any) -> list[tuple[Key, Key]]:
-    """(from system, into system) for each way a mapping writes: both ways if bidirectional."""
-    writes = [(mapping.source_system_id, mapping.target_system_id)]
+def mapping_ways(mapping: Any) -> list[tuple[Key, str, Key, str]]:
+    """(from system, from field, into system, into field) for each way a mapping writes:
+    source to target, and back again when it is bidirectional. The one place that rule
+    is written: readiness, the trace and the vendor bundle all read it here."""
+    source = (mapping.source_system_id, mapping.source_field)
+    target = (mapping.target_system_id, mapping.target_field)
+    ways = [(*source, *target)]
     if mapping.direction == FieldMapping.Direction.BIDIRECTIONAL:
-        writes.append((mapping.target_system_id, mapping.source_system_id))
-    return writes
+        ways.append((*target, *source))
+    return ways
+
+
+def mapping_writes(mapping: Any) -> list[tuple[Key, Key]]:
+    """(from system, into system) for each way a mapping writes."""
+    return [(src, dst) for src, _field, dst, _into in mapping_ways(mapping)]
+
+
+def mapping_written_fields(mapping: Any) -> list[str]:
+    """The field written by each of `mapping_writes`, in the same order."""
+    return [into for _src, _field, _dst, into in mapping_ways(mapping)]
 
 
 def mentions(text: str, name: str) -> bool:

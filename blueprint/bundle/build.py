@@ -255,7 +255,9 @@ def project_bundle_build(project: Project) -> bytes:
     stored = stored_read(name)
     if stored is not None:
         return stored
-    bundle = bundle_build(doc=doc, meta=meta, pdf=lambda: project_pdf_render(project=project))
+    bundle = bundle_build(
+        doc=doc, meta=meta, pdf=lambda: project_pdf_render(project=project, doc=doc)
+    )
     drafts_forget(folder, keep=name)
     return stored_claim(name, bundle)
 

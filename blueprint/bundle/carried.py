@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from blueprint.document import AttributeDoc, Document, Key, MappingDoc
-from blueprint.models import Attribute, FieldMapping
+from blueprint.models import Attribute
+from blueprint.trace import mapping_ways
 
 # An attribute kind as a data type: the ODCS logical type, and the JSON Schema of a value.
 KIND_TYPES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -50,18 +51,11 @@ class Write:
 
 def writes(doc: Document) -> list[Write]:
     """Every field every mapping writes, in the sheet's order."""
-    found = []
-    for m in sorted(doc.mappings, key=lambda m: str(m.id)):
-        found.append(
-            Write(m, m.source_system_id, m.source_field, m.target_system_id, m.target_field, False)
-        )
-        if m.direction == FieldMapping.Direction.BIDIRECTIONAL:
-            found.append(
-                Write(
-                    m, m.target_system_id, m.target_field, m.source_system_id, m.source_field, True
-                )
-            )
-    return found
+    return [
+        Write(m, src, src_field, dst, dst_field, reverse=i > 0)
+        for m in sorted(doc.mappings, key=lambda m: str(m.id))
+        for i, (src, src_field, dst, dst_field) in enumerate(mapping_ways(m))
+    ]
 
 
 def source_ref(doc: Document, system: Key, field: str) -> str:

@@ -6,8 +6,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 
-from django.urls import reverse
-
 from blueprint.document import Document, Key, document_load
 from blueprint.models import Project
 from blueprint.readiness.base import _Run
@@ -16,7 +14,7 @@ from blueprint.readiness.coverage import _coverage, _notes
 from blueprint.readiness.findings import ArtifactReadiness, Finding, Readiness
 from blueprint.readiness.flows import _flows, _where_data_lives
 from blueprint.readiness.governance import _exceptions, _guardrails, _ownership
-from blueprint.readiness.links import link_target
+from blueprint.readiness.links import Places
 from blueprint.readiness.mapping import _attributes, _entities, _mappings
 from blueprint.readiness.project import _delivery, _project
 from blueprint.readiness.requirements import _automations, _reports
@@ -90,12 +88,4 @@ def readiness_for_project(project: Project) -> Readiness:
 
 def readiness_compute(project: Project) -> Readiness:
     """Load the project's document (a fixed number of queries) and check it, uncached."""
-    pages: dict[str, str] = {}
-
-    def link_for(section: str, item_id: Key | None) -> str:
-        url_name, fragment = link_target(section, item_id)
-        if url_name not in pages:
-            pages[url_name] = reverse(url_name, args=[project.pk])
-        return f"{pages[url_name]}#{fragment}"
-
-    return readiness_evaluate(document_load(project), link_for=link_for)
+    return readiness_evaluate(document_load(project), link_for=Places(project.pk).url)

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from blueprint.document import Document, Key
-from blueprint.models import Automation, Category, FieldMapping, Guardrail
+from blueprint.models import Automation, Category, Guardrail
 from blueprint.readiness.base import Message, _q, _Run
-from blueprint.trace import mapping_writes, mentions
+from blueprint.trace import mapping_writes, mapping_written_fields, mentions
 
 
 def holders(doc: Document) -> dict[Key, set[Key]]:
@@ -29,14 +29,6 @@ def holders(doc: Document) -> dict[Key, set[Key]]:
     for copy in doc.copies:
         held[copy.entity_id].add(copy.system_id)
     return held
-
-
-def mapping_written_fields(mapping: Any) -> list[str]:
-    """The field written by each of `mapping_writes`, in the same order."""
-    fields = [mapping.target_field]
-    if mapping.direction == FieldMapping.Direction.BIDIRECTIONAL:
-        fields.append(mapping.source_field)
-    return fields
 
 
 def _field(name: str) -> str:

@@ -47,3 +47,20 @@ def link_target(section: str, item_id: Key | None) -> tuple[str, str]:
     if item_id is None:
         return url_name, NO_ITEM_ANCHORS.get(section, prefix)
     return url_name, f"{prefix}-{item_id}"
+
+
+class Places:
+    """The URL of the place where an item is fixed, for one project: each page's URL is
+    reversed once however many items link to it (readiness, the trace page)."""
+
+    def __init__(self, project_pk: int) -> None:
+        self.project_pk = project_pk
+        self.pages: dict[str, str] = {}
+
+    def url(self, section: str, item_id: Key | None) -> str:
+        from django.urls import reverse
+
+        url_name, fragment = link_target(section, item_id)
+        if url_name not in self.pages:
+            self.pages[url_name] = reverse(url_name, args=[self.project_pk])
+        return f"{self.pages[url_name]}#{fragment}"

@@ -3,6 +3,7 @@ people's wording of a test, and the plan as a zip of feature files."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,13 +14,18 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from blueprint.acceptance import acceptance_features, acceptance_zip, gherkin_error
+from blueprint.acceptance import (
+    acceptance_feature,
+    acceptance_features,
+    acceptance_zip,
+    gherkin_error,
+)
 from blueprint.access import ProjectAccess, get_project_for
 from blueprint.document import Document, choice_label, document_load, label_of
 from blueprint.forms.acceptance import ExceptionAcceptanceForm, ScenarioAcceptanceForm
 from blueprint.items import Conflict, item_save
 from blueprint.readiness import readiness_for_project
-from blueprint.readiness.links import PAGES, link_target
+from blueprint.readiness.links import Places
 from blueprint.trace import scenario_trace
 from blueprint.views.governance import EXCEPTION_KIND
 from blueprint.views.scenarios import SCENARIO_KIND
@@ -32,16 +38,8 @@ EDITABLE = {
 }
 
 
-def _link(project_pk: int, section: str, key: Any) -> str:
-    """Where an item of the chain lives in the workshop (the readiness links' table)."""
-    if section not in PAGES:
-        return ""
-    url_name, fragment = link_target(section, key)
-    return f"{reverse(url_name, args=[project_pk])}#{fragment}"
-
-
 def _chain(access: ProjectAccess, doc: Document, trace: Any) -> list[dict[str, Any]]:
-    pk = access.project.pk
+    places = Places(access.project.pk)
     links = (
         ("systems", "Systems", trace.systems),
         ("entities", "Entities it moves", trace.entities),
@@ -59,7 +57,7 @@ def _chain(access: ProjectAccess, doc: Document, trace: Any) -> list[dict[str, A
             "key": section,
             "label": label,
             "items": [
-                {"label": label_of(section, item, doc), "url": _link(pk, section, item.id)}
+                {"label": label_of(section, item, doc), "url": places.url(section, item.id)}
                 for item in items
             ],
             "gaps": gaps.get(section, []),
@@ -92,9 +90,7 @@ def trace_page(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     findings = [
         f for f in readiness_for_project(access.project).findings if (f.section, f.item_id) in chain
     ]
-    feature = next(
-        f for f in acceptance_features(doc) if f.section == "scenarios" and f.item_id == scenario.id
-    )
+    feature = acceptance_feature(doc, "scenarios", scenario)
     context = {
         "project": access.project,
         "access": access,
@@ -106,7 +102,7 @@ def trace_page(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
         "findings": findings,
         "feature": feature,
         "feature_error": gherkin_error(feature.text),
-        "scenario_url": _link(access.project.pk, "scenarios", scenario.id),
+        "scenario_url": Places(access.project.pk).url("scenarios", scenario.id),
     }
     return render(request, "blueprint/trace.html", context)
 
@@ -157,9 +153,8 @@ def acceptance_edit(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) 
     section, item_kind, form_class = EDITABLE[kind]
     obj = get_object_or_404(item_kind.queryset(access.project), pk=item_pk)
     doc = document_load(access.project)
-    generated = next(
-        f for f in acceptance_features(_generated(doc, section, obj.pk)) if f.item_id == obj.pk
-    )
+    item = doc.get(section, obj.pk)
+    generated = acceptance_feature(doc, section, dataclasses.replace(item, acceptance_text=""))
     back = (
         reverse("blueprint:scenario_trace", args=[pk, obj.pk])
         if kind == "scenario"
@@ -202,20 +197,9 @@ def acceptance_edit(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) 
         "access": access,
         "nav": "acceptance",
         "form": form,
-        "item_label": label_of(section, doc.get(section, obj.pk), doc),
+        "item_label": label_of(section, item, doc),
         "edited": bool(obj.acceptance_text),
         "generated": generated.text,
         "back": back,
     }
     return render(request, "blueprint/acceptance_edit.html", context, status=status)
-
-
-def _generated(doc: Document, section: str, key: Any) -> Document:
-    """The document with this item's own wording set aside, to show what is generated."""
-    import dataclasses
-
-    items = tuple(
-        dataclasses.replace(item, acceptance_text="") if item.id == key else item
-        for item in getattr(doc, section)
-    )
-    return dataclasses.replace(doc, **{section: items})

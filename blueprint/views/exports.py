@@ -3,6 +3,8 @@ version, and the system map shown on the overview."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,8 +32,8 @@ from blueprint.views.types import HtmxHttpRequest
 SVG_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
+def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -50,6 +52,32 @@ def _problem(
     return render(request, "blueprint/pdf/problem.html", context, status=status)
 
 
+def _export(
+    request: HtmxHttpRequest,
+    access: ProjectAccess,
+    build: Callable[[], bytes],
+    *,
+    noun: str,
+    made: str,
+    content_type: str,
+    filename: str,
+) -> HttpResponse:
+    """Run one export (the PDF or the bundle, of the draft or a version): the file as an
+    attachment, or the page that says why there is none, the same for every export."""
+    try:
+        content = build()
+    except SnapshotTampered as exc:
+        title = f"This version cannot be {made}"
+        return _problem(request, access, status=409, title=title, message=str(exc))
+    except PdfTimeout as exc:
+        title = f"The {noun} is not ready"
+        return _problem(request, access, status=503, title=title, message=str(exc))
+    except PdfError as exc:
+        title = f"No {noun} this time"
+        return _problem(request, access, status=500, title=title, message=str(exc))
+    return _attachment(content, content_type=content_type, filename=filename)
+
+
 @require_GET
 def project_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The blueprint as it stands (draft or awaiting sign-off), marked DRAFT."""
@@ -60,53 +88,50 @@ def project_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         # The signed version is the document of record; send people to its stored PDF.
         url = reverse("blueprint:version_pdf", args=[project.pk, project.version_number])
         return redirect(f"{url}?size={size}" if size != "a4" else url)
-    try:
-        pdf = project_pdf_render(project=project, page_size=size)
-    except PdfTimeout as exc:
-        return _problem(request, access, status=503, title="The PDF is not ready", message=str(exc))
-    except PdfError as exc:
-        return _problem(request, access, status=500, title="No PDF this time", message=str(exc))
     filename = pdf_filename(
         project_name=project.name,
         version_number=project.version_number,
         state=project.state,
         page_size=size,
     )
-    return _pdf_response(pdf, filename)
+    return _export(
+        request,
+        access,
+        lambda: project_pdf_render(project=project, page_size=size),
+        noun="PDF",
+        made="printed",
+        content_type="application/pdf",
+        filename=filename,
+    )
+
+
+def _version(access: ProjectAccess, number: int) -> Version:
+    return get_object_or_404(
+        Version.objects.prefetch_related("approvals"), project=access.project, number=number
+    )
 
 
 @require_GET
 def version_pdf(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
     """A signed version's PDF, rendered once from its snapshot and then served as stored."""
     access = get_project_for(request, pk)
-    version = get_object_or_404(
-        Version.objects.prefetch_related("approvals"), project=access.project, number=number
-    )
+    version = _version(access, number)
     size = page_size_from(request.GET.get("size"))
-    try:
-        pdf = version_pdf_get(version=version, page_size=size)
-    except SnapshotTampered as exc:
-        return _problem(
-            request, access, status=409, title="This version cannot be printed", message=str(exc)
-        )
-    except PdfTimeout as exc:
-        return _problem(request, access, status=503, title="The PDF is not ready", message=str(exc))
-    except PdfError as exc:
-        return _problem(request, access, status=500, title="No PDF this time", message=str(exc))
     filename = pdf_filename(
         project_name=access.project.name,
         version_number=version.number,
         state=Project.State.SIGNED,
         page_size=size,
     )
-    return _pdf_response(pdf, filename)
-
-
-def _zip_response(bundle: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(bundle, content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _export(
+        request,
+        access,
+        lambda: version_pdf_get(version=version, page_size=size),
+        noun="PDF",
+        made="printed",
+        content_type="application/pdf",
+        filename=filename,
+    )
 
 
 @require_GET
@@ -116,43 +141,37 @@ def project_bundle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     project = access.project
     if project.state == Project.State.SIGNED:
         return redirect("blueprint:version_bundle", project.pk, project.version_number)
-    try:
-        bundle = project_bundle_build(project)
-    except PdfTimeout as exc:
-        return _problem(
-            request, access, status=503, title="The bundle is not ready", message=str(exc)
-        )
-    except PdfError as exc:
-        return _problem(request, access, status=500, title="No bundle this time", message=str(exc))
-    name = bundle_filename(
+    filename = bundle_filename(
         project_name=project.name, version_number=project.version_number, signed=False
     )
-    return _zip_response(bundle, name)
+    return _export(
+        request,
+        access,
+        lambda: project_bundle_build(project),
+        noun="bundle",
+        made="exported",
+        content_type="application/zip",
+        filename=filename,
+    )
 
 
 @require_GET
 def version_bundle(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
     """A signed version's vendor bundle: built once from its snapshot, then as stored."""
     access = get_project_for(request, pk)
-    version = get_object_or_404(
-        Version.objects.prefetch_related("approvals"), project=access.project, number=number
-    )
-    try:
-        bundle = version_bundle_get(version)
-    except SnapshotTampered as exc:
-        return _problem(
-            request, access, status=409, title="This version cannot be exported", message=str(exc)
-        )
-    except PdfTimeout as exc:
-        return _problem(
-            request, access, status=503, title="The bundle is not ready", message=str(exc)
-        )
-    except PdfError as exc:
-        return _problem(request, access, status=500, title="No bundle this time", message=str(exc))
-    name = bundle_filename(
+    version = _version(access, number)
+    filename = bundle_filename(
         project_name=access.project.name, version_number=version.number, signed=True
     )
-    return _zip_response(bundle, name)
+    return _export(
+        request,
+        access,
+        lambda: version_bundle_get(version),
+        noun="bundle",
+        made="exported",
+        content_type="application/zip",
+        filename=filename,
+    )
 
 
 @require_GET

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -335,14 +336,18 @@ def _row_answer(
     return render(request, NOTES, _context(access, doc, filters, bound=bound), status=status)
 
 
-@require_POST
-def note_answer_view(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    access = get_project_for(request, pk, write=True)
-    note = _note_or_404(access, item_pk)
-    form = AnswerForm(request.POST, note=note)
+def _note_written(
+    request: HtmxHttpRequest,
+    access: ProjectAccess,
+    note: Note,
+    form: AnswerForm | DecideForm,
+    write: Callable[[], Note],
+) -> HttpResponse:
+    """Answer or decide: the row (or the page) as it now stands, or the form again with
+    its errors at the field."""
     if form.is_valid():
         try:
-            note = note_answer(note=note, user=request.user, answer=form.cleaned_data["answer"])
+            note = write()
         except ValidationError as exc:
             form.add_errors(exc)
         else:
@@ -350,6 +355,20 @@ def note_answer_view(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpRes
                 return redirect(_page_url(access, _posted_filters(request), note.pk))
             return _changed(_row_answer(request, access, note))
     return _row_answer(request, access, note, bound={note.pk: form}, status=422)
+
+
+@require_POST
+def note_answer_view(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    access = get_project_for(request, pk, write=True)
+    note = _note_or_404(access, item_pk)
+    form = AnswerForm(request.POST, note=note)
+    return _note_written(
+        request,
+        access,
+        note,
+        form,
+        lambda: note_answer(note=note, user=request.user, answer=form.cleaned_data["answer"]),
+    )
 
 
 @require_POST
@@ -357,21 +376,18 @@ def note_decide_view(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpRes
     access = get_project_for(request, pk, write=True)
     note = _note_or_404(access, item_pk)
     form = DecideForm(request.POST, note=note)
-    if form.is_valid():
-        try:
-            note = note_decide(
-                note=note,
-                user=request.user,
-                accepted=form.accepted,
-                answer=form.cleaned_data["answer"],
-            )
-        except ValidationError as exc:
-            form.add_errors(exc)
-        else:
-            if not request.htmx:
-                return redirect(_page_url(access, _posted_filters(request), note.pk))
-            return _changed(_row_answer(request, access, note))
-    return _row_answer(request, access, note, bound={note.pk: form}, status=422)
+    return _note_written(
+        request,
+        access,
+        note,
+        form,
+        lambda: note_decide(
+            note=note,
+            user=request.user,
+            accepted=form.accepted,
+            answer=form.cleaned_data["answer"],
+        ),
+    )
 
 
 @require_POST

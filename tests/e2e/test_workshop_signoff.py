@@ -60,6 +60,9 @@ def test_the_three_role_holders_sign_off_a_ready_blueprint(
     # A tab left open on the data model before the freeze.
     sign_in_and_open(page, live_server, FACILITATOR[0], f"/p/{project.pk}/data-model/")
     stale = page
+    # It has not heard of the freeze yet: its heartbeat is held back, or on a slow machine
+    # its next beat (every 2 s) would reload it as frozen before it tries to edit.
+    stale.route("**/pulse/", lambda route: route.fulfill(status=503, body=""))
     signoff = page.context.new_page()
     signoff.goto(f"{live_server.url}/p/{project.pk}/signoff/")
     expect(signoff.get_by_text("Readiness is green: nothing blocks sign-off.")).to_be_visible()

@@ -99,6 +99,17 @@ class ItemForm(forms.ModelForm):
         choice, shown = self.follows
         return {"data-follows": choice, "data-shown-for": json.dumps(shown)}
 
+    @classmethod
+    def for_change(cls, instance: Any, *, project: Project, changes: dict[str, Any]) -> ItemForm:
+        """A bound form for a saved item with some of its values changed (a cell of the
+        mapping grid, a bulk change), the others as they are saved: the change passes
+        exactly the checks a save of the whole form would."""
+        saved = cls(project=project, instance=instance)
+        data = {name: saved[name].value() for name in saved.fields}
+        data.update(changes)
+        data["revision"] = instance.revision
+        return cls(data, project=project, instance=instance)
+
     def submitted_revision(self) -> int:
         """The revision the form was opened at; a form without one is treated as stale,
         so that it can never overwrite someone else's save unnoticed."""

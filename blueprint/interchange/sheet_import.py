@@ -70,6 +70,14 @@ class MappingDraft:
     attribute_id: Key | None
 
 
+@dataclass(frozen=True)
+class SheetApplied:
+    """What an import did: how many rows it took, and the mappings it created."""
+
+    count: int
+    created: tuple[Key, ...]
+
+
 class SheetRejected(ValidationError):
     """At least one row is wrong; nothing was imported."""
 
@@ -213,7 +221,7 @@ def _mapping_key(m: MappingDoc | MappingDraft) -> tuple[Key, Key, str, str]:
 
 def mapping_import_apply(
     *, project: Project, user: User, sheet: ParsedSheet, filename: str, replace: bool
-) -> int:
+) -> SheetApplied:
     """Create every row of the sheet as a mapping, or none: raises `SheetRejected`.
 
     With `replace`, the sheet becomes the whole mapping sheet: rows that match an
@@ -290,4 +298,4 @@ def mapping_import_apply(
                 ),
             },
         )
-    return len(drafts)
+    return SheetApplied(count=len(drafts), created=tuple(m.pk for m in new))

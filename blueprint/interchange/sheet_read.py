@@ -69,7 +69,7 @@ class ParsedSheet:
     letters: dict[str, str]  # column key -> the column's letter in this file
 
 
-def _header_key(text: str) -> str | None:
+def header_key(text: str) -> str | None:
     name = normalise(re.sub(r"\(.*?\)|[?*:]", "", text))
     aliases = {
         "transformation": "transformation",
@@ -156,7 +156,7 @@ def _read_header(cells: list[str]) -> dict[str, int]:
     for index, text in enumerate(cells):
         if not text:
             continue
-        key = _header_key(text)
+        key = header_key(text)
         if key is None:
             unknown.append((index, text))
         elif key in positions:

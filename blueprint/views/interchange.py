@@ -93,7 +93,7 @@ def mappings_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             return render(request, IMPORT_PAGE, _import_context(access, form), status=422)
         try:
-            count = mapping_import_apply(
+            applied = mapping_import_apply(
                 project=project,
                 user=request.user,
                 sheet=form.cleaned_data["file"],
@@ -113,7 +113,11 @@ def mappings_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return render(request, IMPORT_PAGE, context, status=422)
         messages.success(
             request,
-            IMPORTED.format(count=count, plural="" if count == 1 else "s", filename=form.filename),
+            IMPORTED.format(
+                count=applied.count,
+                plural="" if applied.count == 1 else "s",
+                filename=form.filename,
+            ),
         )
         return redirect("blueprint:mappings", pk=project.pk)
     return render(request, IMPORT_PAGE, _import_context(access, MappingImportForm()))

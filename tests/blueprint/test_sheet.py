@@ -470,10 +470,10 @@ def test_import_creates_every_row_and_records_one_activity_entry(
         row(entity="Customer", attribute="Lifecycle status", conflict_rule="Target wins"),
         row(source_field="Email", target_field="EMAIL", direction="Bidirectional"),
     )
-    count = mapping_import_apply(
+    applied = mapping_import_apply(
         project=project, user=blueprint["user"], sheet=sheet, filename="leads.csv", replace=False
     )
-    assert count == 2
+    assert applied.count == 2 and len(applied.created) == 2
     first = FieldMapping.objects.get(project=project, source_field="Lead_Status__c")
     assert first.attribute == blueprint["status"]
     assert first.conflict_rule == "target_wins" and first.required is True

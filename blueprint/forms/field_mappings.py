@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
-from blueprint.forms.base import ItemForm
+from blueprint.forms.base import CROSS_PROJECT_CHOICE, ItemForm
 from blueprint.models import Entity, FieldMapping, Project, System
 
 SOURCE_FIELD_REQUIRED = "Write the field name as it appears in the source system."
@@ -167,3 +167,68 @@ class MappingFilterForm(forms.Form):
             "text": (data.get("q") or "").strip(),
             "incomplete": bool(data.get("incomplete")),
         }
+
+
+KEEP_AS_IT_IS = "— keep as it is —"
+BULK_NOTHING_TICKED = "Tick the rows to change first."
+BULK_NOTHING_CHOSEN = "Choose a conflict rule or a sync direction to set."
+
+
+class MappingBulkForm(forms.Form):
+    """Set the conflict rule or direction of many mappings at once (the grid's ticked
+    rows). Each row is then saved through `FieldMappingForm`, with its own checks."""
+
+    ids = forms.ModelMultipleChoiceField(
+        queryset=FieldMapping.objects.none(),
+        error_messages={"required": BULK_NOTHING_TICKED, "invalid_choice": CROSS_PROJECT_CHOICE},
+    )
+    conflict_rule = forms.ChoiceField(
+        label="Conflict rule",
+        choices=[("", KEEP_AS_IT_IS), *FieldMapping.ConflictRule.choices],
+        required=False,
+    )
+    direction = forms.ChoiceField(
+        label="Sync direction",
+        choices=[("", KEEP_AS_IT_IS), *FieldMapping.Direction.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="bulk", **kwargs)
+        self.fields["ids"].queryset = FieldMapping.objects.filter(project=project)
+        for name in ("conflict_rule", "direction"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm w-auto"
+        # The ticked rows' checkboxes are in the grid, named "ids".
+        self.fields["ids"].widget.attrs["form"] = "mapping-bulk"
+
+    def add_prefix(self, field_name: str) -> str:
+        # The checkboxes live in the grid's rows and are simply called "ids".
+        return "ids" if field_name == "ids" else super().add_prefix(field_name)
+
+    def full_clean(self) -> None:
+        # An id that is not a number at all never reaches the database (where 30 digits
+        # would overflow): it is refused like another project's.
+        forged = False
+        if self.is_bound and hasattr(self.data, "getlist"):
+            ids = self.data.getlist("ids")
+            kept = [i for i in ids if i.isascii() and i.isdigit() and len(i) <= 18]
+            if len(kept) != len(ids):
+                forged = True
+                self.data = self.data.copy()
+                self.data.setlist("ids", kept)
+        super().full_clean()
+        if forged and hasattr(self, "cleaned_data"):
+            self.add_error("ids", CROSS_PROJECT_CHOICE)
+
+    def changes(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("conflict_rule", "direction")
+            if self.cleaned_data.get(name)
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not self.changes():
+            raise forms.ValidationError(BULK_NOTHING_CHOSEN)
+        return data

@@ -88,7 +88,7 @@ def paste_parse(text: str, *, start: str, preset: dict[str, str]) -> ParsedSheet
         for key, index in positions.items():
             values[key] = cells[index] if index < len(cells) else ""
         rows.append(SheetRow(number=number, values=values))
-    letters = {key: "" for key in KEYS}
+    letters = dict.fromkeys(KEYS, "")
     letters.update({key: get_column_letter(index + 1) for key, index in positions.items()})
     return ParsedSheet(rows=tuple(rows), letters=letters)
 

@@ -26,6 +26,14 @@ NOTED_ACTIONS = (
     '<a class="btn btn-sm btn-outline-secondary" href="{about}#note-form" '
     'aria-label="Add note to {label}">Add note</a> ' + _EDIT_DELETE + "</div>"
 )
+# The same actions folded behind one button, for a grid whose rows must stay one line.
+MENU_ACTIONS = (
+    '<div class="item-actions text-nowrap">{notes}<details class="row-menu">'
+    '<summary class="btn btn-sm btn-outline-secondary" aria-label="Actions for {label}">'
+    '<span aria-hidden="true">⋯</span></summary><div class="row-menu-items shadow-sm">'
+    '<a class="btn btn-sm btn-outline-secondary" href="{about}#note-form" '
+    'aria-label="Add note to {label}">Add note</a> ' + _EDIT_DELETE + "</div></details></div>"
+)
 READER_ACTIONS = '<div class="item-actions text-nowrap">{notes}</div>'
 OPEN_NOTES = (
     '<a class="badge rounded-pill text-bg-warning text-decoration-none note-badge" '
@@ -78,7 +86,9 @@ def _open_notes(context: Any, project_pk: int) -> dict[tuple[str, int], int]:
 
 
 @register.simple_tag(takes_context=True)
-def item_actions(context: dict[str, Any], item: Any, kind_slug: str) -> SafeString | str:
+def item_actions(
+    context: dict[str, Any], item: Any, kind_slug: str, menu: bool = False
+) -> SafeString | str:
     """A row's open notes (a link to them) for everyone, and Add note, Edit and Delete for
     people who may change the blueprint.
 
@@ -102,7 +112,7 @@ def item_actions(context: dict[str, Any], item: Any, kind_slug: str) -> SafeStri
         return format_html(READER_ACTIONS, notes=notes) if notes else ""
     base = _items_base(project_pk, kind_slug)
     return format_html(
-        NOTED_ACTIONS if section else ACTIONS,
+        (MENU_ACTIONS if menu else NOTED_ACTIONS) if section else ACTIONS,
         notes=notes,
         about=about,
         edit=f"{base}{item.pk}/edit/",

@@ -168,8 +168,16 @@
         keepAsNew(editingHere, change);
       } else if (editingHere) {
         notes.push(describe(change) + " while you are editing it: saving will show both versions.");
+      } else if (change.action === "deleted" && row && row.querySelector(".cell-editor")) {
+        // A cell of the grid is being typed in: the row stays until the person leaves it.
+        row.classList.add("row-gone");
+        notes.push(describe(change) + " while you are editing it: what you type there cannot be saved; copy it.");
       } else if (change.action === "deleted") {
         if (row && row.classList.contains("item-row")) row.remove();
+        notes.push(describe(change) + ".");
+      } else if (row && row.classList.contains("grid-row") && change.row_url && window.blueprintGrid) {
+        // The grid keeps its ticks, its keyboard place and a cell being edited.
+        window.blueprintGrid.refreshRow(row, change.row_url);
         notes.push(describe(change) + ".");
       } else if (row && row.classList.contains("item-row") && change.row_url) {
         htmx.ajax("GET", change.row_url, { target: row, swap: "outerHTML" });

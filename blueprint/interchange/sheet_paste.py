@@ -4,7 +4,8 @@ Excel, LibreOffice and Google Sheets put a selection on the clipboard as tab-sep
 text: one line a row, and a cell that holds a line break, a tab or a quote in double
 quotes. The grid sends that text with the column the paste landed on. Like in a
 spreadsheet, the cells fill the sheet's columns from there to the right; the columns the
-paste does not cover take the values of the grid's new row (its systems, say). A first
+paste does not cover, and its empty cells, take the values of the grid's new row (its
+systems, say). A first
 line that is the sheet's own header (copied with the rows) places the columns by their
 names instead.
 
@@ -86,7 +87,8 @@ def paste_parse(text: str, *, start: str, preset: dict[str, str]) -> ParsedSheet
     for number, cells in numbered:
         values = {key: preset.get(key, "").strip() for key in KEYS}
         for key, index in positions.items():
-            values[key] = cells[index] if index < len(cells) else ""
+            if index < len(cells) and cells[index]:
+                values[key] = cells[index]
         rows.append(SheetRow(number=number, values=values))
     letters = dict.fromkeys(KEYS, "")
     letters.update({key: get_column_letter(index + 1) for key, index in positions.items()})

@@ -130,11 +130,11 @@ class MappingFilterForm(forms.Form):
         self.systems = {str(s.pk): s for s in systems}
         self.entities = {str(e.pk): e for e in entities}
         self.fields["system"].choices = [
-            ("", "All systems"),
+            ("", "All systems (source or target)"),
             *((pk, s.name) for pk, s in self.systems.items()),
         ]
         self.fields["entity"].choices = [
-            ("", "All entities"),
+            ("", "All entities (of the attribute)"),
             (NO_ATTRIBUTE, "No attribute yet"),
             *((pk, e.name) for pk, e in self.entities.items()),
         ]
@@ -149,7 +149,7 @@ class MappingFilterForm(forms.Form):
                 "type": "search",
                 "class": "form-control form-control-sm",
                 "id": "mapping-q",
-                "placeholder": "Field name or transformation",
+                "placeholder": "Search field names and transformations",
             }
         )
         self.fields["incomplete"].widget.attrs.update(

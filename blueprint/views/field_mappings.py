@@ -181,6 +181,11 @@ def new_row_form(
                 "aria-label": f"New mapping: {column.label}",
             }
         )
+        # The row has no room for help texts: each is its field's tooltip instead.
+        field = form.fields[column.field]
+        if field.help_text:
+            widget.attrs["title"] = field.help_text
+            field.help_text = ""
     return form
 
 

@@ -248,7 +248,6 @@
       td.classList.remove("refused");
       td.querySelector(".cell-error")?.remove();
     }
-    refreshIfStale(td.parentElement);
     return td;
   }
 
@@ -342,20 +341,10 @@
     return placed;
   }
 
-  // Someone else changed a row while this person edits one of its cells: the page waits,
-  // and reads the row again once the editor closes.
-  function refreshIfStale(row) {
-    if (!row || !row.dataset.stale) return;
-    const url = row.dataset.stale;
-    delete row.dataset.stale;
-    refreshRow(row, url);
-  }
-
+  // Someone else changed a row: its cells are read again, except one being edited here
+  // (merge keeps it), so the typing goes on; saving it then meets their value if they
+  // changed that very cell.
   async function refreshRow(row, url) {
-    if (row.querySelector(".cell-editor")) {
-      row.dataset.stale = url;
-      return;
-    }
     try {
       const response = await fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } });
       if (response.ok) merge(await response.text());
@@ -473,15 +462,13 @@
       const all = cells(row);
       place(all[key === "Home" ? 0 : all.length - 1]);
     } else if (key === "Tab") {
+      // Tab moves along the row like a spreadsheet; past the row's end it leaves the grid
+      // as everywhere else (to the new row), so the sheet never traps the keyboard.
       const all = cells(td.parentElement);
-      const last = td === all[all.length - 1] && td.parentElement === list[list.length - 1];
-      if (last && !event.shiftKey) return; // out of the grid, as usual
+      const index = all.indexOf(td) + (event.shiftKey ? -1 : 1);
+      if (index < 0 || index >= all.length) return;
       event.preventDefault();
-      if (!move(td, 0, event.shiftKey ? -1 : 1, true) && event.shiftKey) {
-        // Before the first cell: leave the grid backwards, to what precedes it.
-        td.setAttribute("tabindex", "-1");
-        table.querySelector("thead a, thead input")?.focus();
-      }
+      place(all[index]);
     } else if (key === "Enter" || key === "F2" || (key === " " && !td.classList.contains("pick"))) {
       event.preventDefault();
       if (td.dataset.field) startEdit(td);
@@ -582,8 +569,13 @@
     table.addEventListener("click", (event) => {
       const td = event.target.closest("td.cell");
       if (!td || isNew(td) || td.classList.contains("editing")) return;
+      if (td.classList.contains("pick")) {
+        // The tick box toggles itself; the keyboard goes on from its cell.
+        setTimeout(picked, 0);
+        place(td);
+        return;
+      }
       if (event.target.closest("a, button, summary, input, details")) {
-        if (td.classList.contains("pick")) setTimeout(picked, 0);
         active = { row: td.parentElement.id, field: fieldOf(td) };
         return;
       }

@@ -289,9 +289,12 @@ def item_move(*, kind: ItemKind, obj: Any, direction: str, user: User | None = N
             activity_record(
                 project=obj.project,
                 user=user,
-                action=ActivityEntry.Action.UPDATED,
+                action=ActivityEntry.Action.MOVED,
                 artifact=kind.artifact,
                 item_kind=str(obj._meta.verbose_name),
+                # The live feed puts the row where it now is on everyone's page.
+                kind_slug=kind.slug,
+                item_pk=obj.pk,
                 item_label=str(obj),
                 before={"Position": str(index + 1)},
                 after={"Position": str(other + 1)},

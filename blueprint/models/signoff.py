@@ -78,6 +78,7 @@ class ActivityEntry(models.Model):
         CREATED = "created", "Created"
         UPDATED = "updated", "Changed"
         DELETED = "deleted", "Deleted"
+        MOVED = "moved", "Moved"
         REQUESTED = "requested", "Requested sign-off"
         APPROVED = "approved", "Approved"
         SENT_BACK = "sent_back", "Sent back"

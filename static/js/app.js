@@ -103,11 +103,16 @@
 
   // Rows others added: read this page again and put each new row where the page has it,
   // in the list it belongs to, without touching anything else (open forms stay as typed).
+  async function freshPage() {
+    const response = await fetch(window.location.href, { credentials: "same-origin" });
+    if (!response.ok) return null;
+    return new DOMParser().parseFromString(await response.text(), "text/html");
+  }
+
   async function insertNewRows(ids) {
     try {
-      const response = await fetch(window.location.href, { credentials: "same-origin" });
-      if (!response.ok) return [];
-      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = await freshPage();
+      if (!fresh) return [];
       const added = [];
       for (const id of ids) {
         const row = fresh.getElementById(id);
@@ -132,6 +137,38 @@
       return added;
     } catch (e) {
       return [];
+    }
+  }
+
+  // Rows others moved (journey steps): each list they are in takes the order the page has
+  // now. An open form (id "<row>-form") keeps the place of its row, so typing is untouched.
+  async function reorderRows(ids) {
+    try {
+      const fresh = await freshPage();
+      if (!fresh) return;
+      const lists = new Set();
+      for (const id of ids) {
+        const row = fresh.getElementById(id);
+        if (row && row.parentElement && row.parentElement.id) lists.add(row.parentElement.id);
+      }
+      for (const listId of lists) {
+        const list = document.getElementById(listId);
+        const order = Array.from(fresh.getElementById(listId).children).map((child) => child.id);
+        if (!list) continue;
+        const place = (el) => order.indexOf(el.id.replace(/-form$/, ""));
+        const children = Array.from(list.children).filter((el) => el.id && place(el) >= 0);
+        children.sort((a, b) => place(a) - place(b));
+        for (const child of children) list.appendChild(child);
+        for (const id of ids) {
+          const row = document.getElementById(id);
+          if (row && list.contains(row)) {
+            row.classList.add("just-added");
+            setTimeout(() => row.classList.remove("just-added"), 4000);
+          }
+        }
+      }
+    } catch (e) {
+      /* the next change will bring it */
     }
   }
 
@@ -160,6 +197,7 @@
   function applyChanges(changes) {
     const notes = [];
     const created = [];
+    const moved = [];
     for (const change of changes) {
       const id = change.slug && change.pk ? change.slug + "-" + change.pk : null;
       const row = id ? document.getElementById(id) : null;
@@ -174,6 +212,9 @@
         notes.push(describe(change) + " while you are editing it: what you type there cannot be saved; copy it.");
       } else if (change.action === "deleted") {
         if (row && row.classList.contains("item-row")) row.remove();
+        notes.push(describe(change) + ".");
+      } else if (change.action === "moved" && id) {
+        moved.push(id);
         notes.push(describe(change) + ".");
       } else if (row && row.classList.contains("grid-row") && change.row_url && window.blueprintGrid) {
         // The grid keeps its ticks, its keyboard place and a cell being edited.
@@ -190,6 +231,7 @@
       }
     }
     if (created.length) insertNewRows(created);
+    if (moved.length) reorderRows(moved);
     if (notes.length) {
       window.blueprintToast(notes.slice(-4).join(" "), "info");
       htmx.trigger(document.body, "blueprint-changed");

@@ -93,3 +93,20 @@ def test_a_beat_soon_after_another_does_not_write(alice: Client, project: Projec
     pulse(alice, project, where="data_model")
     moved = Presence.objects.get(project=project)
     assert moved.where == "data_model" and moved.seen_at > first
+
+
+def test_a_move_is_news_with_the_row_it_moved(alice: Client, bob: Client, project: Project) -> None:
+    from tests.factories import JourneyStepFactory, ScenarioFactory
+
+    journey = ScenarioFactory(project=project, title="Lead to customer")
+    first = JourneyStepFactory(scenario=journey, position=1, description="Lead arrives")
+    JourneyStepFactory(scenario=journey, position=2, description="Deal is won")
+    last = pulse(alice, project)["last"]
+    move = reverse("blueprint:item_hx_move", args=[project.pk, "step", first.pk, "down"])
+    assert bob.post(move, HTTP_HX_REQUEST="true").status_code == 200
+    [change] = pulse(alice, project, after=str(last))["changes"]
+    assert change["action"] == "moved" and change["verb"] == "moved"
+    assert change["slug"] == "step" and change["pk"] == first.pk
+    assert change["row_url"] == reverse(
+        "blueprint:item_hx_row", args=[project.pk, "step", first.pk]
+    )

@@ -135,3 +135,27 @@ def test_the_pdf_download_says_it_is_being_prepared_then_saves_the_file(
     assert download.value.suggested_filename.endswith(".pdf")
     expect(link).to_have_text("Download PDF")
     expect(link).not_to_have_attribute("aria-busy", "true")
+
+
+def test_a_step_moved_by_one_person_moves_on_the_others_page(
+    page: Page, browser: Browser, live_server, blueprint: Project
+) -> None:
+    from blueprint.models import JourneyStep
+
+    step = (
+        JourneyStep.objects.filter(scenario__project=blueprint, position=1)
+        .order_by("scenario_id")
+        .first()
+    )
+    assert step is not None
+    siblings = f"#steps-{step.scenario_id}-items > li"
+    scenarios = reverse("blueprint:scenarios", args=[blueprint.pk])
+    sign_in_and_open(page, live_server, FACILITATOR[0], scenarios)
+    with second_browser(browser) as bianca:
+        sign_in_and_open(bianca, live_server, BUSINESS_LEADER[0], scenarios)
+        expect(bianca.locator(siblings).first).to_have_id(f"step-{step.pk}")
+        page.get_by_role("button", name=f"Move step “{step.description}” down").click()
+        expect(page.locator(siblings).nth(1)).to_have_id(f"step-{step.pk}")
+        # Within the feed's 3 seconds Bianca's list has the new order too, without a reload.
+        expect(bianca.locator(siblings).nth(1)).to_have_id(f"step-{step.pk}", timeout=3_000)
+        assert_no_reload(bianca)

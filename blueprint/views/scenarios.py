@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET
 from blueprint.access import get_project_for
 from blueprint.forms.scenarios import JourneyStepForm, NotApplicableForm, ScenarioForm
 from blueprint.items import page_kinds
-from blueprint.models import Category, CategoryNotApplicable, JourneyStep, Scenario
+from blueprint.models import Category, CategoryNotApplicable, JourneyStep, Project, Scenario
 from blueprint.models.scenarios import CATEGORY_HINTS
 from blueprint.views.types import HtmxHttpRequest
 
@@ -76,17 +77,44 @@ def category_sections(
     ]
 
 
+# Up to this many scenarios the page shows every card whole; more show as summaries (title,
+# category, steps) whose card loads when scrolled into view or linked to, so the page costs
+# the same whatever the size of the blueprint (as the data-model page does).
+WHOLE_CARDS_UP_TO = 20
+
+
+def scenario_summaries(project: Project) -> list[Scenario]:
+    """Every scenario with its step count and the step anchors inside its card (for deep
+    links), in two queries."""
+    scenarios = list(
+        Scenario.objects.filter(project=project)
+        .annotate(n_steps=Count("steps", distinct=True))
+        .order_by(*Scenario._meta.ordering)
+    )
+    anchors: dict[int, list[str]] = defaultdict(list)
+    for key, scenario_id in JourneyStep.objects.filter(project=project).values_list(
+        "pk", "scenario_id"
+    ):
+        anchors[scenario_id].append(f"step-{key}")
+    for scenario in scenarios:
+        scenario.anchors = " ".join(anchors[scenario.pk])
+    return scenarios
+
+
 @require_GET
 def scenarios_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for(request, pk)
     project = access.project
-    sections = category_sections(
-        list(SCENARIO_KIND.queryset(project)), list(NOT_APPLICABLE_KIND.queryset(project))
+    whole = request.GET.get("all") == "1" or (
+        Scenario.objects.filter(project=project).count() <= WHOLE_CARDS_UP_TO
     )
+    scenarios = list(SCENARIO_KIND.queryset(project)) if whole else scenario_summaries(project)
+    sections = category_sections(scenarios, list(NOT_APPLICABLE_KIND.queryset(project)))
     context = {
         "project": project,
         "access": access,
         "nav": "scenarios",
         "sections": sections,
+        "summaries": not whole,
     }
     return render(request, SCENARIOS, context)

@@ -543,18 +543,18 @@
   });
 })();
 
-// A big data model shows entity summaries that load when scrolled to. A link to something
-// inside one (a readiness finding's #attribute-12) opens that entity first, then goes to
-// the item, as if the whole page had been there.
+// A big data model (or a long list of scenarios) shows summaries that load when scrolled
+// to. A link to something inside one (a readiness finding's #attribute-12, #step-4) opens
+// it first, then goes to the item, as if the whole page had been there.
 (function () {
   "use strict";
   function open(hash) {
     const id = decodeURIComponent((hash || "").replace(/^#/, ""));
     if (!id) return;
     const there = document.getElementById(id);
-    if (there && !there.classList.contains("entity-summary")) return;
+    if (there && !there.classList.contains("lazy-summary")) return;
     const holder = there || document.querySelector('[data-anchors~="' + CSS.escape(id) + '"]');
-    if (!holder || !holder.classList.contains("entity-summary") || !window.htmx) return;
+    if (!holder || !holder.classList.contains("lazy-summary") || !window.htmx) return;
     // Cards near the target open as they come into view and push it down: keep it in
     // place while they do, until the person scrolls or types (or ten seconds pass).
     let until = 0;

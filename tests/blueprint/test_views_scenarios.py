@@ -185,7 +185,8 @@ class TestPage:
 
         def count_queries() -> int:
             with CaptureQueriesContext(connection) as queries:
-                assert alice.get(page(project)).status_code == 200
+                # Every card whole (a small project's page, or ?all=1 on a big one).
+                assert alice.get(page(project) + "?all=1").status_code == 200
             return len(queries)
 
         fill(5)
@@ -706,3 +707,51 @@ class TestNotApplicable:
         assert vera.post(delete, **HX).status_code == 403
         assert charlie.post(delete, **HX).status_code == 404
         assert CategoryNotApplicable.objects.filter(pk=na.pk).exists()
+
+
+class TestManyScenarios:
+    def _fill(self, project: Project, count: int) -> None:
+        from tests.factories import JourneyStepFactory, ScenarioFactory
+
+        for n in range(count):
+            scenario = ScenarioFactory(project=project, category="journey", title=f"Journey {n}")
+            JourneyStepFactory(scenario=scenario, position=1)
+
+    def _get(self, client: Client, project: Project, query: str = "") -> tuple[int, str]:
+        url = reverse("blueprint:scenarios", args=[project.pk]) + query
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    def test_many_show_as_summaries_that_cost_the_same_at_any_size(
+        self, facilitator, alice: Client, project: Project
+    ) -> None:
+        from blueprint.models import Role
+        from blueprint.views.scenarios import WHOLE_CARDS_UP_TO
+        from tests.factories import MembershipFactory, ProjectFactory
+
+        self._fill(project, 3)
+        _, few = self._get(alice, project)
+        assert "scenario-summary" not in few and few.count('class="step-description"') == 3
+        middle, big = ProjectFactory(name="Middle"), ProjectFactory(name="Big")
+        for other in (middle, big):
+            MembershipFactory(project=other, user=facilitator, role=Role.FACILITATOR)
+        self._fill(middle, WHOLE_CARDS_UP_TO + 5)
+        self._fill(big, 120)
+        middle_count, _ = self._get(alice, middle)
+        big_count, body = self._get(alice, big)
+        assert middle_count == big_count
+        summaries = elements(body, "article", class_="scenario-summary")
+        assert len(summaries) == 120 and 'class="step-description"' not in body
+        step = JourneyStep.objects.filter(project=big).order_by("pk").first()
+        [holder] = [s for s in summaries if f"step-{step.pk}" in s["data-anchors"].split()]
+        assert holder["id"] == f"scenario-{step.scenario_id}"
+        assert holder["hx-get"] == reverse(
+            "blueprint:item_hx_row", args=[big.pk, "scenario", step.scenario_id]
+        )
+        # A card loads whole; ?all=1 shows every card, as for printing.
+        card = alice.get(holder["hx-get"], **HX).content.decode()
+        assert f'id="step-{step.pk}"' in card and "scenario-summary" not in card
+        _, whole = self._get(alice, big, "?all=1")
+        assert whole.count('class="step-description"') == 120

@@ -1,0 +1,112 @@
+"""The benchmark's figures of scale and of saves (`manage.py bench`).
+
+- Pages at the large size and at twice that: the time of the workshop pages whose cost
+  must not grow with the blueprint, and their ratio (the goal is within 1.2x).
+- An attribute saved through the app against a bare Django view that updates one row,
+  both as a browser sends them, through the same middleware (the bare view lives in
+  `blueprint.bench_urls`, a URLconf used only while this runs).
+- The field mapping sheet replaced by its own CSV: the queries a 1,000-row import costs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from blueprint.document import document_load
+from blueprint.forms.mapping import AttributeForm
+from blueprint.interchange.sheet import mapping_import_apply, sheet_csv, sheet_parse, sheet_rows
+from blueprint.models import Attribute, Membership, Project, Role
+
+FLAT_PAGES = ("data_model", "scenarios", "signoff")
+RUNS = 5
+SAVES = 20
+
+
+def _wall(fn: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _facilitator_client(project: Project, host: str) -> Client:
+    client = Client(SERVER_NAME=host)
+    client.force_login(Membership.objects.get(project=project, role=Role.FACILITATOR).user)
+    return client
+
+
+def page_times(project: Project, host: str) -> dict[str, dict[str, float]]:
+    """p50 and p95 (ms) of each page that must stay flat, after one warm-up GET."""
+    client = _facilitator_client(project, host)
+    figures: dict[str, dict[str, float]] = {}
+    for name in FLAT_PAGES:
+        url = reverse(f"blueprint:{name}", args=[project.pk])
+        client.get(url)
+        walls = [_wall(lambda url=url: client.get(url)) * 1000 for _ in range(RUNS)]
+        figures[name] = {"p50": statistics.median(walls), "p95": _p95(walls)}
+    return figures
+
+
+def save_times(project: Project, host: str) -> dict[str, float]:
+    """An attribute's description saved through the app, and the same row updated by a
+    bare view: p50 and p95 of each (ms)."""
+    client = _facilitator_client(project, host)
+    attribute = Attribute.objects.filter(entity__project=project).order_by("pk").first()
+    assert attribute is not None
+    url = reverse("blueprint:item_update", args=[project.pk, "attribute", attribute.pk])
+    app: list[float] = []
+    bare: list[float] = []
+    with override_settings(ROOT_URLCONF="blueprint.bench_urls"):
+        bare_url = reverse("bench_bare_update", args=[attribute.pk])
+        for n in range(SAVES + 1):
+            attribute.refresh_from_db()
+            form = AttributeForm(project=project, instance=attribute)
+            data = {
+                name: value
+                for name in form.fields
+                if (value := form[name].value()) is not None and value is not False
+            }
+            data["description"] = f"Saved {n} times by the benchmark."
+            data["revision"] = attribute.revision
+            took = _wall(lambda data=data: client.post(url, data, HTTP_HX_REQUEST="true"))
+            took_bare = _wall(lambda n=n: client.post(bare_url, {"description": f"Bare {n}"}))
+            if n:  # the first of each is a warm-up
+                app.append(took * 1000)
+                bare.append(took_bare * 1000)
+    attribute.refresh_from_db()
+    if not attribute.description.startswith("Bare"):
+        raise AssertionError("The benchmark's saves did not reach the database.")
+    return {
+        "app_p50": statistics.median(app),
+        "app_p95": _p95(app),
+        "bare_p50": statistics.median(bare),
+        "bare_p95": _p95(bare),
+    }
+
+
+def import_figures(project: Project) -> dict[str, float]:
+    """The whole sheet replaced by its own CSV export (every row matches: updates only if
+    something changed), with its queries and time."""
+    doc = document_load(project)
+    content = sheet_csv(sheet_rows(doc))
+    sheet = sheet_parse(filename="sheet.csv", content=content)
+    user = Membership.objects.get(project=project, role=Role.FACILITATOR).user
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        applied = mapping_import_apply(
+            project=project, user=user, sheet=sheet, filename="sheet.csv", replace=True
+        )
+        took = time.perf_counter() - started
+    return {"rows": applied.count, "queries": len(queries), "ms": took * 1000}

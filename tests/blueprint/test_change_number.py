@@ -74,7 +74,34 @@ def test_the_nav_badges_of_an_unchanged_project_come_from_the_cache(
     with CaptureQueriesContext(connection) as again:
         assert alice.get(nav, **HX).status_code == 200
     # The session, the user, the membership and the change number: no document load.
-    assert len(again) <= 6
+    assert len(again) <= 4
+
+
+def test_the_nav_is_drawn_once_per_change_and_page(
+    alice: Client, bob: Client, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import blueprint.views.readiness as views
+
+    computed: list[int] = []
+    real = views.readiness_for_project
+
+    def counting(project: Project) -> object:
+        computed.append(1)
+        return real(project)
+
+    monkeypatch.setattr(views, "readiness_for_project", counting)
+    nav = item_url("readiness_hx_nav", project)
+    first = alice.get(nav + "?nav=scenarios", **HX).content.decode()
+    assert bob.get(nav + "?nav=scenarios", **HX).content.decode() == first
+    assert len(computed) == 1
+    assert 'aria-current="page" href="/p/' in first and "1. Business scenarios" in first
+    other = alice.get(nav + "?nav=governance", **HX).content.decode()
+    assert other != first and len(computed) == 2
+    # Something that is not a page's name draws the nav with nothing active.
+    junk = alice.get(nav + "?nav=%3Cscript%3E", **HX).content.decode()
+    assert "<script>" not in junk and 'aria-current="page"' not in junk
+    alice.post(item_url("item_create", project, "system"), {"name": "CRM", **SYSTEM}, **HX)
+    assert alice.get(nav + "?nav=scenarios", **HX).content.decode() != first
 
 
 def test_the_feed_answers_what_changed_since_a_number_and_nothing_when_nothing_did(

@@ -130,6 +130,7 @@
         setTimeout(() => copy.classList.remove("just-added"), 4000);
         added.push(id);
       }
+      if (added.length && window.blueprintGrid) window.blueprintGrid.wire();
       // An "empty" hint or a placeholder the fresh page no longer has goes too.
       for (const hint of document.querySelectorAll(".empty-hint[id], .item-placeholder[id]")) {
         if (!fresh.getElementById(hint.id)) hint.remove();

@@ -668,6 +668,8 @@
   // cell being edited survive someone else's change to the row.
   window.blueprintGrid = {
     refreshRow: (row, url) => refreshRow(row, url),
+    // Rows others added, placed by app.js: into the grid's keyboard order too.
+    wire: () => table && wire(),
   };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);

@@ -196,9 +196,17 @@
       if (typed && /[yr]/i.test(typed)) editor.value = "true";
       if (typed && /[no]/i.test(typed)) editor.value = "false";
     } else {
-      editor = document.createElement("input");
-      editor.type = "text";
-      editor.value = typed !== undefined ? typed : td.dataset.typed !== undefined ? td.dataset.typed : td.dataset.value;
+      const value = typed !== undefined ? typed : td.dataset.typed !== undefined ? td.dataset.typed : td.dataset.value;
+      if (td.dataset.field === "transformation") {
+        // A rule may run over several lines (Alt+Enter starts a new one): a text box keeps
+        // its line breaks, where a one-line input would drop them.
+        editor = document.createElement("textarea");
+        editor.rows = Math.min(6, Math.max(1, value.split("\n").length));
+      } else {
+        editor = document.createElement("input");
+        editor.type = "text";
+      }
+      editor.value = value;
       editor.setAttribute("autocomplete", "off");
     }
     editor.className = (kind === "text" ? "form-control" : "form-select") + " form-control-sm cell-editor";
@@ -433,6 +441,11 @@
       event.preventDefault();
       const td = finishEdit({ save: false });
       if (td) place(td);
+    } else if (key === "Enter" && event.altKey && event.target.tagName === "TEXTAREA") {
+      event.preventDefault();
+      const box = event.target;
+      box.setRangeText("\n", box.selectionStart, box.selectionEnd, "end");
+      box.rows = Math.min(6, box.value.split("\n").length);
     } else if (key === "Enter" && !event.altKey) {
       event.preventDefault();
       const td = finishEdit({ save: true });
@@ -591,6 +604,8 @@
       const many = /[\t\n]/.test(text.replace(/\r?\n$/, ""));
       if (!text || !table.hasAttribute("data-paste-url")) return;
       if (!many && (target.classList.contains("cell-editor") || target.closest("#mapping-new"))) return;
+      // Lines without tabs into a rule being edited are the rule's own lines.
+      if (target.tagName === "TEXTAREA" && target.classList.contains("cell-editor") && !text.includes("\t")) return;
       const td = target.closest("td.cell");
       if (!many && td && td.dataset.field && !isNew(td)) {
         event.preventDefault();

@@ -303,3 +303,26 @@ def test_someone_elses_change_to_a_row_leaves_the_cell_being_edited_alone(
     assert (
         mapping.transformation == "Copied. Then trimmed." and mapping.target_field == "company_name"
     )
+
+
+def test_a_rule_of_several_lines_keeps_its_line_breaks(
+    page: Page, live_server, sheet: Project
+) -> None:
+    mapping = FieldMapping.objects.get(project=sheet)
+    FieldMapping.objects.filter(pk=mapping.pk).update(transformation="Trimmed.\nUpper-cased.")
+    open_grid(page, live_server, sheet)
+    cell = page.locator(f"#mapping-{mapping.pk} td[data-field=transformation]")
+    cell.click()
+    page.keyboard.press("Enter")
+    editor = cell.locator("textarea.cell-editor")
+    expect(editor).to_have_value("Trimmed.\nUpper-cased.")
+    page.keyboard.press("End")
+    page.keyboard.press("Alt+Enter")
+    page.keyboard.type("Cut to 40 characters.")
+    page.keyboard.press("Enter")
+    expect(cell).to_have_attribute("data-value", "Trimmed.\nUpper-cased.\nCut to 40 characters.")
+    mapping.refresh_from_db()
+    # A browser sends a text box's line breaks as CRLF, as from the whole form.
+    assert mapping.transformation.replace("\r\n", "\n") == (
+        "Trimmed.\nUpper-cased.\nCut to 40 characters."
+    )

@@ -22,7 +22,11 @@ migrate: install
 demo: migrate
 	$(PY) manage.py demo_load
 
+# The web server and, beside it, the worker that renders PDFs in the background (one
+# Ctrl+C stops both).
 run: demo
+	@$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests need a Chromium: the system's, else one Playwright installs. Where

@@ -107,6 +107,11 @@ urlpatterns = [
     # Exports.
     path("p/<id:pk>/export.pdf", exports.project_pdf, name="project_pdf"),
     path("p/<id:pk>/versions/<id:number>/export.pdf", exports.version_pdf, name="version_pdf"),
+    path(
+        "p/<id:pk>/pdf-renders/<id:render_id>/",
+        exports.pdf_render_progress,
+        name="pdf_render_progress",
+    ),
     path("p/<id:pk>/vendor-bundle.zip", exports.project_bundle, name="project_bundle"),
     path(
         "p/<id:pk>/versions/<id:number>/vendor-bundle.zip",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
+from blueprint.cached import cached_per_change
 from blueprint.document import Document, document_from_json, document_hash, document_load
 from blueprint.models import SIGNOFF_ROLES, Approval, Project, Role, Version
 from blueprint.pdf_fetcher import (
@@ -85,7 +86,11 @@ __all__ = [
     "pdf_render",
     "pdf_timeout",
     "pdf_write",
+    "RenderProgress",
     "draft_key",
+    "draft_pdf_name",
+    "draft_pdf_stored",
+    "version_pdf_stored",
     "drafts_forget",
     "stored_claim",
     "stored_read",
@@ -267,9 +272,32 @@ def pdf_html(*, doc: Document, meta: PdfMeta) -> str:
 # --- rendering -----------------------------------------------------------------------
 
 
-def pdf_render(*, doc: Document, meta: PdfMeta, timeout: float | None = None) -> bytes:
+class RenderProgress(Protocol):
+    """Who hears how a render goes (the background job, which writes it down for the
+    page that waits)."""
+
+    def begin(self, html_bytes: int) -> None: ...
+
+    def step(self, step: str, page: int) -> None: ...
+
+    def finish(self, pages: int) -> None: ...
+
+
+def pdf_render(
+    *,
+    doc: Document,
+    meta: PdfMeta,
+    timeout: float | None = None,
+    progress: RenderProgress | None = None,
+) -> bytes:
     """The PDF of a document, rendered under the time limit."""
-    return html_to_pdf(pdf_html(doc=doc, meta=meta), timeout=timeout).pdf
+    html = pdf_html(doc=doc, meta=meta)
+    if progress is None:
+        return html_to_pdf(html, timeout=timeout).pdf
+    progress.begin(len(html.encode("utf-8")))
+    rendered = html_to_pdf(html, timeout=timeout, on_progress=progress.step)
+    progress.finish(rendered.pages)
+    return rendered.pdf
 
 
 def draft_key(meta: PdfMeta) -> str:
@@ -331,8 +359,32 @@ def stored_claim(name: str, content: bytes) -> bytes:
     return content
 
 
+def draft_pdf_name(project: Project, page_size: str = DEFAULT_PAGE_SIZE) -> str:
+    """Where the draft's PDF of the project as it is now is kept. Its content key needs
+    the whole document, so it is worked out once per change (blueprint.cached): asking
+    again for an unchanged blueprint's PDF reads neither the document nor the rows."""
+    page_size = page_size_from(page_size)
+
+    def name() -> str:
+        doc = document_load(project)
+        return _draft_name(
+            project, pdf_meta_for_project(project=project, doc=doc, page_size=page_size)
+        )
+
+    return cached_per_change(project, f"draft-pdf-name-{page_size}", name)
+
+
+def draft_pdf_stored(project: Project, page_size: str = DEFAULT_PAGE_SIZE) -> bytes | None:
+    """The draft's PDF of the project as it is now, if it has been rendered."""
+    return stored_read(draft_pdf_name(project, page_size))
+
+
 def project_pdf_render(
-    *, project: Project, page_size: str = DEFAULT_PAGE_SIZE, doc: Document | None = None
+    *,
+    project: Project,
+    page_size: str = DEFAULT_PAGE_SIZE,
+    doc: Document | None = None,
+    progress: RenderProgress | None = None,
 ) -> bytes:
     """Today's blueprint of a project that is not signed off (draft or awaiting).
 
@@ -346,7 +398,7 @@ def project_pdf_render(
     stored = stored_read(name)
     if stored is not None:
         return stored
-    pdf = pdf_render(doc=doc, meta=meta)
+    pdf = pdf_render(doc=doc, meta=meta, progress=progress)
     # Drafts stored before of other content show an older blueprint: they go, and storage
     # holds the current draft only (in each page size asked for).
     draft_pdfs_forget(project, keep=name)
@@ -360,20 +412,34 @@ def _letter_name(version: Version) -> str:
     return f"signed-pdfs/project-{version.project_id}-v{version.number}-letter.pdf"
 
 
-def version_pdf_get(*, version: Version, page_size: str = DEFAULT_PAGE_SIZE) -> bytes:
+def version_pdf_stored(*, version: Version, page_size: str = DEFAULT_PAGE_SIZE) -> bytes | None:
+    """The signed version's PDF if it has been rendered. A snapshot that no longer
+    matches its hash is refused, stored PDF or not."""
+    if not version.is_intact:
+        raise SnapshotTampered(TAMPERED_MESSAGE.format(number=version.number))
+    page_size = page_size_from(page_size)
+    name = version.pdf.name if page_size == DEFAULT_PAGE_SIZE else _letter_name(version)
+    return stored_read(name) if name else None
+
+
+def version_pdf_get(
+    *,
+    version: Version,
+    page_size: str = DEFAULT_PAGE_SIZE,
+    progress: RenderProgress | None = None,
+) -> bytes:
     """The signed version's PDF: stored the first time, the same bytes ever after.
 
     A4 lives in `Version.pdf`; Letter in a file of its own beside it. A snapshot that no
     longer matches its hash is refused, stored PDF or not.
     """
-    if not version.is_intact:
-        raise SnapshotTampered(TAMPERED_MESSAGE.format(number=version.number))
     page_size = page_size_from(page_size)
-    name = version.pdf.name if page_size == DEFAULT_PAGE_SIZE else _letter_name(version)
-    if name and (stored := stored_read(name)) is not None:
+    stored = version_pdf_stored(version=version, page_size=page_size)
+    if stored is not None:
         return stored
     doc = document_from_json(version.snapshot)
-    pdf = pdf_render(doc=doc, meta=pdf_meta_for_version(version=version, page_size=page_size))
+    meta = pdf_meta_for_version(version=version, page_size=page_size)
+    pdf = pdf_render(doc=doc, meta=meta, progress=progress)
     if page_size != DEFAULT_PAGE_SIZE:
         return stored_claim(_letter_name(version), pdf)
     saved = default_storage.save(

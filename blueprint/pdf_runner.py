@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -52,10 +54,57 @@ def pdf_timeout() -> float:
     return float(value)
 
 
+# What WeasyPrint's progress log says, as (step, page) for the page that waits: see
+# weasyprint.layout ("Step 5 - Creating layout - Page %d", "... - Repagination #%d") and
+# weasyprint.pdf ("Step 6 - Creating PDF").
+OnProgress = Callable[[str, int], None]
+
+
+def _progress_of(record: logging.LogRecord) -> tuple[str, int] | None:
+    message = str(record.msg)
+    number = record.args[0] if isinstance(record.args, tuple) and record.args else 0
+    if "Creating layout - Page" in message and "up-to-date" not in message:
+        return ("layout", int(number))
+    if "Repagination" in message:
+        return ("numbering", int(number))
+    if message.startswith("Step 6"):
+        return ("writing", 0)
+    return None
+
+
+class _ProgressHandler(logging.Handler):
+    def __init__(self, report: OnProgress) -> None:
+        super().__init__(logging.INFO)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        progress = _progress_of(record)
+        if progress is not None:
+            self.report(*progress)
+
+
+def _write(html: str, fetcher: StaticOnlyFetcher, report: OnProgress | None) -> tuple[bytes, int]:
+    """WeasyPrint in this process: the PDF and its number of pages, reporting progress
+    while it lays the pages out when asked to."""
+    logger = logging.getLogger("weasyprint.progress")
+    handler = _ProgressHandler(report) if report else None
+    if handler:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False  # the steps go to the page that waits, not to the log
+    try:
+        document = HTML(string=html, base_url=ASSET_ROOT, url_fetcher=fetcher).render()
+        return document.write_pdf(), len(document.pages)
+    finally:
+        if handler:
+            logger.removeHandler(handler)
+            logger.setLevel(logging.WARNING)
+            logger.propagate = True
+
+
 def pdf_write(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
     """WeasyPrint alone, in this process: HTML in, PDF bytes out."""
-    fetcher = fetcher or StaticOnlyFetcher()
-    return HTML(string=html, base_url=ASSET_ROOT, url_fetcher=fetcher).write_pdf()
+    return _write(html, fetcher or StaticOnlyFetcher(), None)[0]
 
 
 @dataclass(frozen=True)
@@ -63,15 +112,20 @@ class Rendered:
     pdf: bytes
     fetched: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
+    pages: int = 0
 
 
-def _render_child(html: str, connection: Any) -> None:
+def _render_child(html: str, connection: Any, progress: bool) -> None:
     fetcher = StaticOnlyFetcher()
+
+    def report(step: str, page: int) -> None:
+        connection.send(("progress", step, page))
+
     try:
-        pdf = pdf_write(html, fetcher=fetcher)
-        connection.send((True, pdf, tuple(fetcher.fetched), tuple(fetcher.refused)))
+        pdf, pages = _write(html, fetcher, report if progress else None)
+        connection.send(("done", pdf, tuple(fetcher.fetched), tuple(fetcher.refused), pages))
     except BaseException as exc:  # report anything; the parent decides
-        connection.send((False, f"{type(exc).__name__}: {exc}", (), ()))
+        connection.send(("failed", f"{type(exc).__name__}: {exc}", (), (), 0))
     finally:
         connection.close()
 
@@ -80,29 +134,44 @@ def _render_in_thread(html: str, limit: float) -> Rendered:
     """Where fork is not available: a thread, which is abandoned (not killed) on timeout."""
     fetcher = StaticOnlyFetcher()
     executor = ThreadPoolExecutor(max_workers=1)
-    future = executor.submit(pdf_write, html, fetcher=fetcher)
+    future = executor.submit(_write, html, fetcher, None)
     executor.shutdown(wait=False)
     try:
-        pdf = future.result(timeout=limit)
+        pdf, pages = future.result(timeout=limit)
     except FutureTimeout as exc:
         raise PdfTimeout(TIMEOUT_MESSAGE.format(seconds=limit)) from exc
-    return Rendered(pdf, tuple(fetcher.fetched), tuple(fetcher.refused))
+    return Rendered(pdf, tuple(fetcher.fetched), tuple(fetcher.refused), pages)
 
 
-def html_to_pdf(html: str, *, timeout: float | None = None) -> Rendered:
-    """Render in a child process that is killed when it runs past the time limit."""
+def html_to_pdf(
+    html: str, *, timeout: float | None = None, on_progress: OnProgress | None = None
+) -> Rendered:
+    """Render in a child process that is killed when it runs past the time limit.
+
+    `on_progress(step, page)` hears where the child is ("layout" and the page it lays
+    out, "numbering", "writing"), in this process, as it goes.
+    """
     limit = pdf_timeout() if timeout is None else timeout
     if "fork" not in multiprocessing.get_all_start_methods():
         return _render_in_thread(html, limit)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_render_child, args=(html, sender), name="pdf-render")
+    process = context.Process(
+        target=_render_child, args=(html, sender, on_progress is not None), name="pdf-render"
+    )
     process.start()
     sender.close()
+    deadline = time.monotonic() + limit
     try:
-        if not receiver.poll(limit):
-            raise PdfTimeout(TIMEOUT_MESSAGE.format(seconds=limit))
-        ok, payload, fetched, refused = receiver.recv()
+        while True:
+            if not receiver.poll(max(deadline - time.monotonic(), 0)):
+                raise PdfTimeout(TIMEOUT_MESSAGE.format(seconds=limit))
+            message = receiver.recv()
+            if message[0] != "progress":
+                break
+            if on_progress is not None:
+                on_progress(message[1], message[2])
+        outcome, payload, fetched, refused, pages = message
     except EOFError as exc:
         raise PdfError(FAILED_MESSAGE.format(reason="the renderer stopped unexpectedly.")) from exc
     finally:
@@ -110,6 +179,6 @@ def html_to_pdf(html: str, *, timeout: float | None = None) -> Rendered:
         if process.is_alive():
             process.kill()
         process.join()
-    if not ok:
+    if outcome != "done":
         raise PdfError(FAILED_MESSAGE.format(reason=payload))
-    return Rendered(payload, fetched, refused)
+    return Rendered(payload, fetched, refused, pages)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "js_lib_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "blueprint",
 ]
@@ -225,6 +227,21 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+
+# Background jobs (django-tasks): the PDF renders in a worker, not in a web request. The
+# default queue is a table in the app's own database, so there is no extra server: run
+# `manage.py db_worker` beside the web server (`make run` does), one or more on any
+# machine that reaches the database. BLUEPRINT_TASKS=immediate runs every job inside the
+# request that asks for it instead (one process, no worker).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_str("BLUEPRINT_TASKS", "database") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 # Content-Security-Policy (django-csp): everything from this site, nothing inline, and no
 # eval (htmx runs with allowEval off; behaviour lives in static/js/app.js).

@@ -8,6 +8,7 @@ from blueprint.models.delivery import (
     DeliveryPhase,
     Phase,
 )
+from blueprint.models.exports import PdfRender
 from blueprint.models.governance import ExceptionRule, Guardrail, OwnershipRule
 from blueprint.models.mapping import (
     Attribute,
@@ -38,6 +39,7 @@ from blueprint.models.scenarios import (
 from blueprint.models.signoff import ActivityEntry, Approval, Presence, Version
 
 __all__ = [
+    "PdfRender",
     "Invitation",
     "ActivityEntry",
     "Approval",

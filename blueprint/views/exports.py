@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -15,16 +15,15 @@ from blueprint.access import ProjectAccess, get_project_for
 from blueprint.bundle import bundle_filename, project_bundle_build, version_bundle_get
 from blueprint.cached import cached_per_change
 from blueprint.document import document_load
-from blueprint.models import Project, Version
+from blueprint.models import PdfRender, Project, Version
 from blueprint.pdf import (
     PdfError,
     PdfTimeout,
     SnapshotTampered,
     page_size_from,
     pdf_filename,
-    project_pdf_render,
-    version_pdf_get,
 )
+from blueprint.pdf_jobs import pdf_ask, pdf_progress
 from blueprint.systemmap import systemmap_svg
 from blueprint.views.types import HtmxHttpRequest
 
@@ -78,6 +77,56 @@ def _export(
     return _attachment(content, content_type=content_type, filename=filename)
 
 
+def _pdf(
+    request: HtmxHttpRequest,
+    access: ProjectAccess,
+    *,
+    version: Version | None,
+    size: str,
+    filename: str,
+) -> HttpResponse:
+    """The PDF when it is ready; else the page that waits for its render (202), whose
+    address of progress (X-Pdf-Progress) the download link polls in place."""
+    try:
+        asked = pdf_ask(project=access.project, version=version, page_size=size)
+    except SnapshotTampered as exc:
+        title = "This version cannot be printed"
+        return _problem(request, access, status=409, title=title, message=str(exc))
+    except PdfTimeout as exc:
+        return _problem(request, access, status=503, title="The PDF is not ready", message=str(exc))
+    except PdfError as exc:
+        return _problem(request, access, status=500, title="No PDF this time", message=str(exc))
+    if asked.pdf is not None:
+        return _attachment(asked.pdf, content_type="application/pdf", filename=filename)
+    job = asked.render
+    assert job is not None
+    progress_url = reverse("blueprint:pdf_render_progress", args=[access.project.pk, job.pk])
+    context = {
+        "project": access.project,
+        "access": access,
+        "nav": "overview",
+        "version": version,
+        "progress": pdf_progress(job),
+        "progress_url": progress_url,
+        "file_url": request.get_full_path(),
+        "filename": filename,
+    }
+    response = render(request, "blueprint/pdf/waiting.html", context, status=202)
+    response["X-Pdf-Progress"] = progress_url
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def pdf_render_progress(request: HtmxHttpRequest, pk: int, render_id: int) -> HttpResponse:
+    """How far a PDF render has got (JSON), for the page or link that waits on it."""
+    access = get_project_for(request, pk)
+    job = get_object_or_404(PdfRender, pk=render_id, project=access.project)
+    response = JsonResponse(pdf_progress(job))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_GET
 def project_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The blueprint as it stands (draft or awaiting sign-off), marked DRAFT."""
@@ -94,15 +143,7 @@ def project_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         state=project.state,
         page_size=size,
     )
-    return _export(
-        request,
-        access,
-        lambda: project_pdf_render(project=project, page_size=size),
-        noun="PDF",
-        made="printed",
-        content_type="application/pdf",
-        filename=filename,
-    )
+    return _pdf(request, access, version=None, size=size, filename=filename)
 
 
 def _version(access: ProjectAccess, number: int) -> Version:
@@ -123,15 +164,7 @@ def version_pdf(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
         state=Project.State.SIGNED,
         page_size=size,
     )
-    return _export(
-        request,
-        access,
-        lambda: version_pdf_get(version=version, page_size=size),
-        noun="PDF",
-        made="printed",
-        content_type="application/pdf",
-        filename=filename,
-    )
+    return _pdf(request, access, version=version, size=size, filename=filename)
 
 
 @require_GET

@@ -504,10 +504,44 @@
   else sync();
 })();
 
-// A download that takes a while (the PDF of a big blueprint renders for seconds): the link
-// says so and is busy until the file is here, then the browser saves it as usual.
+// A download that takes a while (the PDF of a big blueprint renders for a minute in the
+// background): the link says how far it has got and is busy until the file is here, then
+// the browser saves it as usual. The server answers 202 with X-Pdf-Progress while a render
+// is on; its waiting page (no script needed) polls the same address.
 (function () {
   "use strict";
+  const POLL_MS = 1000;
+
+  function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  // Poll a render's progress until it is done or failed; `update` hears every state.
+  async function waitFor(progressUrl, update) {
+    for (;;) {
+      const response = await fetch(progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error("progress " + response.status);
+      const progress = await response.json();
+      update(progress);
+      if (progress.state === "done" || progress.state === "failed") return progress;
+      await sleep(POLL_MS);
+    }
+  }
+  window.blueprintPdfWait = waitFor;
+
+  async function save(response) {
+    const disposition = response.headers.get("Content-Disposition") || "";
+    const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+    const url = URL.createObjectURL(await response.blob());
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = match ? decodeURIComponent(match[1]) : "";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
   document.addEventListener("click", async (event) => {
     const link = event.target.closest ? event.target.closest("a[data-busy-download]") : null;
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || !window.fetch) return;
@@ -518,22 +552,24 @@
     link.classList.add("disabled");
     link.textContent = link.dataset.busyDownload;
     try {
-      const response = await fetch(link.href, { credentials: "same-origin" });
-      if (!response.ok) {
+      let response = await fetch(link.href, { credentials: "same-origin" });
+      const progressUrl = response.status === 202 ? response.headers.get("X-Pdf-Progress") : null;
+      if (progressUrl) {
+        const final = await waitFor(progressUrl, (progress) => {
+          link.textContent = progress.state === "done" ? link.dataset.busyDownload : progress.label;
+        });
+        if (final.state === "failed") {
+          window.blueprintToast(final.label);
+          return;
+        }
+        response = await fetch(link.href, { credentials: "same-origin" });
+      }
+      if (!response.ok || response.status === 202) {
         // The server's page says why (too slow, damaged snapshot): show it as a page.
         window.location.href = link.href;
         return;
       }
-      const disposition = response.headers.get("Content-Disposition") || "";
-      const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
-      const url = URL.createObjectURL(await response.blob());
-      const save = document.createElement("a");
-      save.href = url;
-      save.download = match ? decodeURIComponent(match[1]) : "";
-      document.body.appendChild(save);
-      save.click();
-      save.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      await save(response);
     } catch (e) {
       window.blueprintToast("The download did not arrive. Try again.");
     } finally {
@@ -542,6 +578,29 @@
       link.removeAttribute("aria-busy");
     }
   });
+
+  // The waiting page: the bar and the words follow the render; when it is done the
+  // download starts by itself, and the button stays for another copy.
+  function watch(holder) {
+    const bar = holder.querySelector("progress");
+    const words = holder.querySelector("[data-pdf-label]");
+    const ready = holder.querySelector("[data-pdf-ready]");
+    waitFor(holder.dataset.pdfProgress, (progress) => {
+      bar.value = progress.fraction;
+      words.textContent = progress.label;
+    }).then((final) => {
+      if (final.state !== "done") return;
+      ready.classList.remove("d-none");
+      ready.click();
+    }).catch(() => {
+      words.textContent = "The progress did not arrive. Reload the page to see where the PDF is.";
+    });
+  }
+  function start() {
+    for (const holder of document.querySelectorAll("[data-pdf-progress]")) watch(holder);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
 
 // A big data model (or a long list of scenarios) shows summaries that load when scrolled

@@ -10,7 +10,7 @@ from accounts.models import User
 from blueprint.models import Project, Role, Version
 from blueprint.pdf import PdfTimeout
 from blueprint.workflow import signoff_approve, signoff_request
-from tests.conftest import HX
+from tests.conftest import HX, touched
 from tests.factories import (
     PASSWORD,
     AttributeFactory,
@@ -265,6 +265,7 @@ def test_an_unchanged_drafts_pdf_is_rendered_once_and_a_change_renders_it_again(
     letter = alice.get(url + "?size=letter")
     assert letter.content != first.content and len(renders) == 2
     SystemFactory(project=project, name="A new system")
+    touched(project)
     changed = alice.get(url)
     assert changed.content != first.content and len(renders) == 3
 
@@ -276,6 +277,7 @@ def test_storage_keeps_only_the_current_drafts_pdf(alice: Client, project: Proje
     folder = f"draft-pdfs/project-{project.pk}"
     alice.get(url)
     SystemFactory(project=project, name="A new system")
+    touched(project)
     alice.get(url)
     alice.get(url + "?size=letter")
     _dirs, files = default_storage.listdir(folder)

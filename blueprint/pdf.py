@@ -87,6 +87,7 @@ __all__ = [
     "pdf_timeout",
     "pdf_write",
     "RenderProgress",
+    "draft_content_key",
     "draft_key",
     "draft_pdf_name",
     "draft_pdf_stored",
@@ -359,19 +360,20 @@ def stored_claim(name: str, content: bytes) -> bytes:
     return content
 
 
+def draft_content_key(project: Project) -> str:
+    """The content key (draft_key) of the project as it is now. It needs the whole
+    document, so it is worked out once per change (blueprint.cached): asking again for an
+    unchanged blueprint's PDF or bundle reads neither the document nor the rows."""
+
+    def key() -> str:
+        return draft_key(pdf_meta_for_project(project=project, doc=document_load(project)))
+
+    return cached_per_change(project, "draft-content-key", key)
+
+
 def draft_pdf_name(project: Project, page_size: str = DEFAULT_PAGE_SIZE) -> str:
-    """Where the draft's PDF of the project as it is now is kept. Its content key needs
-    the whole document, so it is worked out once per change (blueprint.cached): asking
-    again for an unchanged blueprint's PDF reads neither the document nor the rows."""
-    page_size = page_size_from(page_size)
-
-    def name() -> str:
-        doc = document_load(project)
-        return _draft_name(
-            project, pdf_meta_for_project(project=project, doc=doc, page_size=page_size)
-        )
-
-    return cached_per_change(project, f"draft-pdf-name-{page_size}", name)
+    """Where the draft's PDF of the project as it is now is kept."""
+    return f"{_draft_folder(project)}/{draft_content_key(project)}-{page_size_from(page_size)}.pdf"
 
 
 def draft_pdf_stored(project: Project, page_size: str = DEFAULT_PAGE_SIZE) -> bytes | None:

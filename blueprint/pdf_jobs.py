@@ -90,7 +90,8 @@ def pdf_ask(*, project: Project, version: Version | None = None, page_size: str)
         return PdfAsked(pdf=stored)
     key = _key(project, version, page_size)
     render, created = _render_for(project, version, page_size, key)
-    started = created or _stalled(render)
+    # A render that is done when its file is not there (storage cleaned up): again.
+    started = created or _stalled(render) or render.state == PdfRender.State.DONE
     if started:
         if not created:
             PdfRender.objects.filter(pk=render.pk).update(

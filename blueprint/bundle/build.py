@@ -38,6 +38,7 @@ from blueprint.pdf import (
     TAMPERED_MESSAGE,
     PdfMeta,
     SnapshotTampered,
+    draft_content_key,
     draft_key,
     drafts_forget,
     pdf_meta_for_project,
@@ -246,15 +247,16 @@ def project_bundle_build(project: Project) -> bytes:
     """The bundle of today's blueprint (draft or awaiting sign-off), marked DRAFT.
 
     Built once per content, like the draft PDF (under the same content key): an
-    unchanged blueprint is served from storage, and storage keeps the current one only.
+    unchanged blueprint is served from storage without reading it again, and storage
+    keeps the current one only.
     """
-    doc = document_load(project)
-    meta = pdf_meta_for_project(project=project, doc=doc)
     folder = f"draft-bundles/project-{project.pk}"
-    name = f"{folder}/{draft_key(meta)}.zip"
-    stored = stored_read(name)
+    stored = stored_read(f"{folder}/{draft_content_key(project)}.zip")
     if stored is not None:
         return stored
+    doc = document_load(project)
+    meta = pdf_meta_for_project(project=project, doc=doc)
+    name = f"{folder}/{draft_key(meta)}.zip"
     bundle = bundle_build(
         doc=doc, meta=meta, pdf=lambda: project_pdf_render(project=project, doc=doc)
     )

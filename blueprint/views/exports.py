@@ -17,6 +17,7 @@ from blueprint.cached import cached_per_change
 from blueprint.document import document_load
 from blueprint.models import PdfRender, Project, Version
 from blueprint.pdf import (
+    DEFAULT_PAGE_SIZE,
     PdfError,
     PdfTimeout,
     SnapshotTampered,
@@ -54,17 +55,23 @@ def _problem(
 def _export(
     request: HtmxHttpRequest,
     access: ProjectAccess,
-    build: Callable[[], bytes],
     *,
+    version: Version | None,
+    size: str,
+    build: Callable[[bytes], bytes],
     noun: str,
     made: str,
     content_type: str,
     filename: str,
 ) -> HttpResponse:
-    """Run one export (the PDF or the bundle, of the draft or a version): the file as an
-    attachment, or the page that says why there is none, the same for every export."""
+    """Run one export (the PDF or the bundle, of the draft or a version), the same for
+    every export: its PDF comes first (a background render); while that renders, the page
+    that waits for it (202, X-Pdf-Progress for the link that polls in place); then
+    `build(pdf)` gives the file, as an attachment; or the page that says why there is none.
+    """
     try:
-        content = build()
+        asked = pdf_ask(project=access.project, version=version, page_size=size)
+        content = build(asked.pdf) if asked.pdf is not None else None
     except SnapshotTampered as exc:
         title = f"This version cannot be {made}"
         return _problem(request, access, status=409, title=title, message=str(exc))
@@ -74,30 +81,8 @@ def _export(
     except PdfError as exc:
         title = f"No {noun} this time"
         return _problem(request, access, status=500, title=title, message=str(exc))
-    return _attachment(content, content_type=content_type, filename=filename)
-
-
-def _pdf(
-    request: HtmxHttpRequest,
-    access: ProjectAccess,
-    *,
-    version: Version | None,
-    size: str,
-    filename: str,
-) -> HttpResponse:
-    """The PDF when it is ready; else the page that waits for its render (202), whose
-    address of progress (X-Pdf-Progress) the download link polls in place."""
-    try:
-        asked = pdf_ask(project=access.project, version=version, page_size=size)
-    except SnapshotTampered as exc:
-        title = "This version cannot be printed"
-        return _problem(request, access, status=409, title=title, message=str(exc))
-    except PdfTimeout as exc:
-        return _problem(request, access, status=503, title="The PDF is not ready", message=str(exc))
-    except PdfError as exc:
-        return _problem(request, access, status=500, title="No PDF this time", message=str(exc))
-    if asked.pdf is not None:
-        return _attachment(asked.pdf, content_type="application/pdf", filename=filename)
+    if content is not None:
+        return _attachment(content, content_type=content_type, filename=filename)
     job = asked.render
     assert job is not None
     progress_url = reverse("blueprint:pdf_render_progress", args=[access.project.pk, job.pk])
@@ -106,6 +91,7 @@ def _pdf(
         "access": access,
         "nav": "overview",
         "version": version,
+        "noun": noun,
         "progress": pdf_progress(job),
         "progress_url": progress_url,
         "file_url": request.get_full_path(),
@@ -143,7 +129,17 @@ def project_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         state=project.state,
         page_size=size,
     )
-    return _pdf(request, access, version=None, size=size, filename=filename)
+    return _export(
+        request,
+        access,
+        version=None,
+        size=size,
+        build=lambda pdf: pdf,
+        noun="PDF",
+        made="printed",
+        content_type="application/pdf",
+        filename=filename,
+    )
 
 
 def _version(access: ProjectAccess, number: int) -> Version:
@@ -164,7 +160,17 @@ def version_pdf(request: HtmxHttpRequest, pk: int, number: int) -> HttpResponse:
         state=Project.State.SIGNED,
         page_size=size,
     )
-    return _pdf(request, access, version=version, size=size, filename=filename)
+    return _export(
+        request,
+        access,
+        version=version,
+        size=size,
+        build=lambda pdf: pdf,
+        noun="PDF",
+        made="printed",
+        content_type="application/pdf",
+        filename=filename,
+    )
 
 
 @require_GET
@@ -180,8 +186,10 @@ def project_bundle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _export(
         request,
         access,
-        lambda: project_bundle_build(project),
-        noun="bundle",
+        version=None,
+        size=DEFAULT_PAGE_SIZE,
+        build=lambda pdf: project_bundle_build(project),
+        noun="vendor bundle",
         made="exported",
         content_type="application/zip",
         filename=filename,
@@ -199,8 +207,10 @@ def version_bundle(request: HtmxHttpRequest, pk: int, number: int) -> HttpRespon
     return _export(
         request,
         access,
-        lambda: version_bundle_get(version),
-        noun="bundle",
+        version=version,
+        size=DEFAULT_PAGE_SIZE,
+        build=lambda pdf: version_bundle_get(version),
+        noun="vendor bundle",
         made="exported",
         content_type="application/zip",
         filename=filename,

@@ -199,7 +199,8 @@ def test_an_unchanged_drafts_stored_pdf_is_served_without_reading_the_blueprint(
         EntityFactory(project=project, name=f"Entity {index}")
     touched(project)
     assert alice.get(pdf_url(project)).status_code == 200
-    with django_assert_max_num_queries(8):  # type: ignore[operator]
+    # The request's own (session, user, membership) and the change number: no document.
+    with django_assert_max_num_queries(4):  # type: ignore[operator]
         again = alice.get(pdf_url(project))
     assert again.status_code == 200 and again["Content-Type"] == "application/pdf"
 
@@ -263,3 +264,27 @@ def test_progress_in_words(
 ) -> None:
     shown = pdf_progress(_render(project, **fields))
     assert shown["label"] == label and shown["fraction"] == fraction
+
+
+def test_the_vendor_bundle_waits_for_its_pdf(queue: None, alice: Client, project: Project) -> None:
+    address = reverse("blueprint:project_bundle", args=[project.pk])
+    first = alice.get(address)
+    assert first.status_code == 202
+    assert "Preparing the vendor bundle" in visible_text(first.content.decode())
+    (holder,) = elements(first.content.decode(), "div", class_="pdf-waiting")
+    assert holder["data-pdf-file"] == address
+    # The bundle's PDF is the draft's PDF: asking for it waits on the same render.
+    assert alice.get(pdf_url(project))["X-Pdf-Progress"] == first["X-Pdf-Progress"]
+    work()
+    ready = alice.get(address)
+    assert ready.status_code == 200 and ready["Content-Type"] == "application/zip"
+
+
+def test_an_unchanged_drafts_bundle_is_served_without_reading_the_blueprint(
+    alice: Client, project: Project, django_assert_max_num_queries: object
+) -> None:
+    address = reverse("blueprint:project_bundle", args=[project.pk])
+    first = alice.get(address)
+    with django_assert_max_num_queries(5):  # type: ignore[operator]
+        again = alice.get(address)
+    assert again.status_code == 200 and again.content == first.content

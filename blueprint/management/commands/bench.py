@@ -7,11 +7,12 @@ leaves nothing behind. On SQLite the transaction holds the write lock while it r
 (about a minute): run it when nobody is editing, or against a copy.
 
 The export is timed as a browser gets it: a GET of export.pdf through the middleware
-and the view, which loads the document, renders the HTML and has WeasyPrint write the
-PDF in a child process. WeasyPrint alone is timed in this process on the very HTML the
-export renders. Wall-clock and CPU time (this process plus the renderer child) are both
-shown; on a busy machine CPU time is the steadier measure of the work done, so the
-overhead is judged on it.
+and the view, which answers at once (202) and queues the render; the render job (run
+here, as a worker runs it), which loads the document, renders the HTML and has
+WeasyPrint write the PDF in a child process; and the GET that fetches the file.
+WeasyPrint alone is timed in this process on the very HTML the export renders. The
+overhead is judged on wall-clock time (CPU time, this process plus the renderer child,
+is shown beside it).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -37,7 +39,7 @@ from blueprint.benchdata import BenchSize, benchmark_blueprint_create
 from blueprint.benchscale import import_figures, page_times, save_times
 from blueprint.bundle import bundle_check
 from blueprint.document import document_load
-from blueprint.models import Membership, Project, Role
+from blueprint.models import Membership, PdfRender, Project, Role
 from blueprint.pdf import (
     draft_pdfs_forget,
     drafts_forget,
@@ -46,6 +48,7 @@ from blueprint.pdf import (
     pdf_timeout,
     pdf_write,
 )
+from blueprint.pdf_jobs import pdf_render_job
 from blueprint.readiness import readiness_compute, readiness_evaluate, readiness_for_project
 
 T = TypeVar("T")
@@ -205,10 +208,26 @@ class Command(BaseCommand):
         exports: list[Timing] = []
         alone: list[Timing] = []
         pdf = b""
+        answers: list[Timing] = []
+
+        def export() -> Any:
+            """As a browser gets it: the GET answers at once (202) while the job renders
+            (run here, as a worker runs it), then the GET that fetches the file."""
+            asked, timing, _ = _timed(lambda: client.get(export_url))
+            if asked.status_code == 202:
+                answers.append(timing)
+                render_id = int(asked["X-Pdf-Progress"].rstrip("/").rsplit("/", 1)[1])
+                pdf_render_job.call(render_id)
+                return client.get(export_url), asked
+            return asked, asked
+
         for run in range(runs):
             self.stderr.write(f"  run {run + 1}/{runs}…")
-            draft_pdfs_forget(project)  # a cold render each time: that is what is compared
-            response, timing, figures["export_q"] = _timed(lambda: client.get(export_url))
+            # A cold render each time, as after a change: that is what is compared.
+            draft_pdfs_forget(project)
+            PdfRender.objects.filter(project=project).delete()
+            cache.clear()
+            (response, asked), timing, figures["export_q"] = _timed(export)
             if response.status_code != 200:
                 raise CommandError(f"The export answered {response.status_code}.")
             pdf = response.content
@@ -235,6 +254,7 @@ class Command(BaseCommand):
         draft_pdfs_forget(project)
         drafts_forget(f"draft-bundles/project-{project.pk}")
         figures["exports"] = exports
+        figures["answers"] = answers
         figures["alone"] = alone
         figures["pdf_kb"] = len(pdf) / 1024
         figures["pages"] = _pages(pdf)
@@ -244,6 +264,8 @@ class Command(BaseCommand):
         export_cpu, alone_cpu = _median(f["exports"], "cpu"), _median(f["alone"], "cpu")
         overhead_wall = (export_wall - alone_wall) / alone_wall * 100
         overhead_cpu = (export_cpu - alone_cpu) / alone_cpu * 100
+
+        answered = _median(f["answers"], "wall") if f["answers"] else 0.0
 
         def each(timings: list[Timing]) -> str:
             return ", ".join(f"{t.wall:.2f}" for t in timings)
@@ -263,6 +285,8 @@ class Command(BaseCommand):
             f"  PDF export, GET export.pdf    {export_wall:7.3f} s  {f['export_q']:3d} queries"
             f"  cpu {export_cpu:.3f} s  (runs: {each(f['exports'])})",
             f"  PDF of an unchanged draft     {f['stored'].wall:7.3f} s  (stored, not re-rendered)",
+            f"  PDF asked, request answered   {answered:7.3f} s  (202 after a change: the render"
+            " is a background job, the page polls its progress)",
             f"  WeasyPrint alone, same HTML   {alone_wall:7.3f} s"
             f"               cpu {alone_cpu:.3f} s  (runs: {each(f['alone'])})",
             f"  PDF: {f['pages']} pages, {f['pdf_kb']:.0f} KB; time limit {pdf_timeout():g} s",
@@ -338,7 +362,7 @@ class Command(BaseCommand):
             ("PDF of an unchanged draft, ms", f["stored"].wall * 1000, 100, "ms"),
             ("vendor bundle built (PDF stored), ms", f["bundle"].wall * 1000, 3000, "ms"),
             ("vendor bundle of an unchanged draft, ms", f["bundle_stored"].wall * 1000, 100, "ms"),
-            ("PDF overhead over WeasyPrint, % cpu", overhead_cpu, budget, "%"),
+            ("PDF overhead over WeasyPrint, % wall clock", overhead_wall, budget, "%"),
         ]
         lines.append("  budgets:")
         failed = []

@@ -206,19 +206,6 @@ TOC = (
 )
 
 
-def _blocker_groups(blockers: tuple[Any, ...]) -> list[dict[str, Any]]:
-    """Blocking findings by check, with a few examples each: a summary, not the list."""
-    groups: dict[str, dict[str, Any]] = {}
-    for finding in blockers:
-        group = groups.setdefault(
-            finding.title, {"title": finding.title, "count": 0, "examples": []}
-        )
-        group["count"] += 1
-        if len(group["examples"]) < EXAMPLES_PER_CHECK:
-            group["examples"].append(finding.message)
-    return list(groups.values())
-
-
 def pdf_context(*, doc: Document, meta: PdfMeta) -> dict[str, Any]:
     """One context for the PDF template: the presented document plus cover and sign-off."""
     d = document_present(doc)
@@ -257,7 +244,7 @@ def pdf_context(*, doc: Document, meta: PdfMeta) -> dict[str, Any]:
         "people": people,
         "signoff": signoff,
         "readiness": readiness,
-        "blockers": _blocker_groups(readiness.blockers),
+        "blockers": readiness.blocker_groups(EXAMPLES_PER_CHECK),
         "toc": TOC,
         "system_map": mark_safe(systemmap_svg(doc)),  # noqa: S308 - escaped by systemmap
         "flows": systemmap_flows(doc),

@@ -56,6 +56,21 @@ class ArtifactReadiness:
 
 
 @dataclass(frozen=True)
+class BlockerGroup:
+    """The blocking findings of one check: how many, and the first few of them."""
+
+    check: str
+    title: str
+    count: int
+    examples: tuple[Finding, ...]
+
+    @property
+    def more(self) -> int:
+        """How many are not among the examples."""
+        return self.count - len(self.examples)
+
+
+@dataclass(frozen=True)
 class Readiness:
     findings: tuple[Finding, ...]
     artifacts: tuple[ArtifactReadiness, ...]
@@ -72,6 +87,24 @@ class Readiness:
     @property
     def advisories(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if not f.blocking)
+
+    def blocker_groups(self, examples: int) -> tuple[BlockerGroup, ...]:
+        """The blockers by check, in the order the checks found them, with at most
+        `examples` findings each: a summary whose size does not grow with the blueprint
+        (the sign-off page, the PDF), where the readiness page lists them all."""
+        groups: dict[str, list[Finding]] = {}
+        counts: dict[str, int] = {}
+        for finding in self.findings:
+            if not finding.blocking:
+                continue
+            counts[finding.check] = counts.get(finding.check, 0) + 1
+            shown = groups.setdefault(finding.check, [])
+            if len(shown) < examples:
+                shown.append(finding)
+        return tuple(
+            BlockerGroup(check, CHECKS[check].title, counts[check], tuple(shown))
+            for check, shown in groups.items()
+        )
 
     def for_artifact(self, key: str) -> ArtifactReadiness:
         for artifact in self.artifacts + self.general:

@@ -38,6 +38,9 @@ from blueprint.workflow import (
     signoff_send_back,
 )
 
+# Blocking findings shown per check on the sign-off page (the readiness page has them all).
+SIGNOFF_EXAMPLES = 3
+
 ARTIFACT_FILTERS = [
     ("project", "Project"),
     ("people", "People"),
@@ -87,6 +90,7 @@ def _signoff_context(
         "nav": "signoff",
         "roles": roles,
         "readiness": readiness,
+        "blocker_groups": readiness.blocker_groups(SIGNOFF_EXAMPLES) if readiness else (),
         "my_role": my_role,
         "can_approve": project.state == project.State.AWAITING
         and my_role in SIGNOFF_ROLES

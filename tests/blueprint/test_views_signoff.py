@@ -7,10 +7,11 @@ from pytest_django.asserts import assertInHTML
 
 from accounts.models import User
 from blueprint.models import ActivityEntry, Approval, Project, Role, Version
+from blueprint.readiness import readiness_for_project
 from blueprint.workflow import signoff_approve, signoff_request
-from tests.conftest import HX, client_for
-from tests.factories import PASSWORD, SystemFactory
-from tests.html import elements, is_full_page, root
+from tests.conftest import HX, client_for, touched
+from tests.factories import PASSWORD, EntityFactory, SystemFactory
+from tests.html import elements, is_full_page, root, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,27 @@ class TestSignoffPage:
         assert response.status_code == 200 and is_full_page(response)
         assert "Still blocking" in body
         assert elements(body, "button", type="submit", disabled=None, aria_disabled="true")
+
+    def test_blockers_are_summed_up_by_check_with_a_few_each(
+        self, alice: Client, project: Project
+    ) -> None:
+        for index in range(8):
+            EntityFactory(project=project, name=f"Entity {index}")
+        touched(project)
+        readiness = readiness_for_project(project)
+        groups = readiness.blocker_groups(8)
+        biggest = max(groups, key=lambda g: g.count)
+        assert biggest.count >= 8  # one finding per entity, at least
+        body = alice.get(url("signoff", project)).content.decode()
+        listed = body[body.index('<ul class="blockers">') :]
+        listed = listed[: listed.index('<p class="small">')]
+        # Each check shows three findings at most, and a link to how many more there are.
+        shown = readiness.blocker_groups(3)
+        assert len(elements(listed, "a")) == sum(len(g.examples) + bool(g.more) for g in shown)
+        assert len(elements(listed, "a")) < len(readiness.blockers)
+        assert [g.title for g in shown] == [g.title for g in groups]
+        assert f"and {biggest.count - 3} more" in visible_text(body)
+        assert f"({len(readiness.blockers)} blocking findings)" in visible_text(body)
 
     def test_outsider_anonymous_and_wrong_method(
         self, charlie: Client, client: Client, alice: Client, project: Project

@@ -7,6 +7,8 @@ person and server that shares the cache (Django's cache framework: BLUEPRINT_CAC
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -28,12 +30,47 @@ def change_key(project: Project, name: str, number: int) -> str:
     return f"blueprint:{name}:{project.pk}:{created}:{number}"
 
 
-def cached_per_change(project: Project, name: str, compute: Callable[[], T]) -> T:
-    """`compute()` for the project as it is now: from the cache when it has not changed."""
+# Values also kept in this process, ready to use, so that a big one (a readiness of
+# thousands of findings) is not unpickled from the cache on every request. The key holds
+# the change number, so a kept value is never stale: another process that has not seen
+# it reads the shared cache, or computes it, as before. Kept values are read-only.
+KEPT_HERE = 16
+_kept: OrderedDict[str, object] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _keep(key: str, value: object) -> None:
+    with _kept_lock:
+        _kept[key] = value
+        _kept.move_to_end(key)
+        while len(_kept) > KEPT_HERE:
+            _kept.popitem(last=False)
+
+
+def kept_forget() -> None:
+    """Forget what this process keeps (for tests, whose databases reuse ids)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+def cached_per_change(
+    project: Project, name: str, compute: Callable[[], T], *, keep_here: bool = False
+) -> T:
+    """`compute()` for the project as it is now: from the cache when it has not changed.
+
+    `keep_here` also keeps the value in this process (for a large, read-only value that
+    many requests read: the readiness).
+    """
     key = change_key(project, name, change_number_of(project))
+    if keep_here:
+        with _kept_lock:
+            kept = _kept.get(key)
+        if kept is not None:
+            return kept  # type: ignore[return-value]
     found = cache.get(key)
-    if found is not None:
-        return found
-    value = compute()
-    cache.set(key, value, CACHE_SECONDS)
-    return value
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    if keep_here:
+        _keep(key, found)
+    return found

@@ -28,7 +28,10 @@ def _fresh_cache() -> None:
     readiness cached for project 1 by one test is not the next test's project 1."""
     from django.core.cache import cache
 
+    from blueprint.cached import kept_forget
+
     cache.clear()
+    kept_forget()
 
 
 @pytest.fixture

@@ -83,7 +83,9 @@ def readiness_for_project(project: Project) -> Readiness:
     document (a fixed number of queries) and checks it."""
     from blueprint.cached import cached_per_change
 
-    return cached_per_change(project, "readiness", lambda: readiness_compute(project))
+    return cached_per_change(
+        project, "readiness", lambda: readiness_compute(project), keep_here=True
+    )
 
 
 def readiness_compute(project: Project) -> Readiness:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from blueprint.document import Key
 from blueprint.readiness.catalogue import BLOCKING, CHECKS
@@ -80,11 +81,12 @@ class Readiness:
     def ready(self) -> bool:
         return not self.blockers
 
-    @property
+    # Worked out once per Readiness (which is read-only, and kept per change).
+    @cached_property
     def blockers(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.blocking)
 
-    @property
+    @cached_property
     def advisories(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if not f.blocking)
 
@@ -92,11 +94,15 @@ class Readiness:
         """The blockers by check, in the order the checks found them, with at most
         `examples` findings each: a summary whose size does not grow with the blueprint
         (the sign-off page, the PDF), where the readiness page lists them all."""
+        memo = self.__dict__.setdefault("_groups", {})
+        if examples not in memo:
+            memo[examples] = self._blocker_groups(examples)
+        return memo[examples]
+
+    def _blocker_groups(self, examples: int) -> tuple[BlockerGroup, ...]:
         groups: dict[str, list[Finding]] = {}
         counts: dict[str, int] = {}
-        for finding in self.findings:
-            if not finding.blocking:
-                continue
+        for finding in self.blockers:
             counts[finding.check] = counts.get(finding.check, 0) + 1
             shown = groups.setdefault(finding.check, [])
             if len(shown) < examples:

@@ -26,6 +26,7 @@ from blueprint.models import (
     Note,
     Outcome,
     OwnershipRule,
+    PdfRender,
     Presence,
     Project,
     ReasonCode,
@@ -326,3 +327,11 @@ class InvitationAdmin(ReadOnlyAdmin):
     list_filter = ["project", "role"]
     search_fields = ["email"]
     exclude = ["token_hash"]
+
+
+@admin.register(PdfRender)
+class PdfRenderAdmin(ReadOnlyAdmin):
+    """Background PDF renders and how far they got (the worker writes them)."""
+
+    list_display = ["project", "key", "state", "step", "page", "pages", "updated_at"]
+    list_filter = ["state", "project"]

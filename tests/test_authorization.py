@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from blueprint.invitations import invitation_create
-from blueprint.models import Project, Role
+from blueprint.models import PdfRender, Project, Role
 from tests.factories import MembershipFactory, ProjectFactory, SystemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "activity": (MEMBER, NOBODY),
     "project_pdf": (MEMBER, NOBODY),
     "version_pdf": (MEMBER, NOBODY),
+    "pdf_render_progress": (MEMBER, NOBODY),
     "project_bundle": (MEMBER, NOBODY),
     "version_bundle": (MEMBER, NOBODY),
     "system_map": (MEMBER, NOBODY),
@@ -157,8 +158,10 @@ def world() -> dict[str, Any]:
     invitation = invitation_create(
         project=project, email="newcomer@example.com", role=Role.VIEWER, by=users[Role.FACILITATOR]
     ).invitation
+    render = PdfRender.objects.create(project=project, page_size="a4", key="guarded-draft")
     return {
         "project": project,
+        "render": render,
         "users": users,
         "system": system,
         "member": member,
@@ -180,6 +183,8 @@ def _url(name: str, world: dict[str, Any]) -> str:
         kwargs["kind"] = "system"
     if "item_pk" in wanted:
         kwargs["item_pk"] = world["system"].pk
+    if "render_id" in wanted:
+        kwargs["render_id"] = world["render"].pk
     if "direction" in wanted:
         kwargs["direction"] = "up"
     return reverse(f"blueprint:{name}", kwargs=kwargs)

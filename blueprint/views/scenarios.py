@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,6 +15,7 @@ from blueprint.forms.scenarios import JourneyStepForm, NotApplicableForm, Scenar
 from blueprint.items import page_kinds
 from blueprint.models import Category, CategoryNotApplicable, JourneyStep, Project, Scenario
 from blueprint.models.scenarios import CATEGORY_HINTS
+from blueprint.views.tails import Tail, first_and_tail
 from blueprint.views.types import HtmxHttpRequest
 
 SCENARIOS = "blueprint/scenarios.html"
@@ -58,6 +59,7 @@ class CategorySection:
     hint: str
     scenarios: list[Scenario]
     not_applicable: CategoryNotApplicable | None
+    tail: Tail | None = None  # the rest of a long category (blueprint.views.tails)
 
 
 def category_sections(
@@ -83,33 +85,67 @@ def category_sections(
 WHOLE_CARDS_UP_TO = 20
 
 
-def scenario_summaries(project: Project) -> list[Scenario]:
-    """Every scenario with its step count and the step anchors inside its card (for deep
-    links), in two queries."""
-    scenarios = list(
-        Scenario.objects.filter(project=project)
-        .annotate(n_steps=Count("steps", distinct=True))
-        .order_by(*Scenario._meta.ordering)
-    )
+def _step_anchors(project: Project) -> dict[int, list[str]]:
     anchors: dict[int, list[str]] = defaultdict(list)
     for key, scenario_id in JourneyStep.objects.filter(project=project).values_list(
         "pk", "scenario_id"
     ):
         anchors[scenario_id].append(f"step-{key}")
+    return anchors
+
+
+def _summarised(project: Project, category: str) -> QuerySet[Scenario]:
+    return (
+        Scenario.objects.filter(project=project, category=category)
+        .annotate(n_steps=Count("steps", distinct=True))
+        .order_by(*Scenario._meta.ordering)
+    )
+
+
+def scenario_summaries(project: Project, category: str) -> list[Scenario]:
+    """Every scenario of a category with its step count and the step anchors inside its
+    card (for deep links), in two queries."""
+    anchors = _step_anchors(project)
+    scenarios = list(_summarised(project, category))
     for scenario in scenarios:
         scenario.anchors = " ".join(anchors[scenario.pk])
     return scenarios
+
+
+REST_PREFIX = "category-"
 
 
 @require_GET
 def scenarios_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for(request, pk)
     project = access.project
+    rest = request.GET.get("rest", "")
+    if rest.startswith(REST_PREFIX) and rest[len(REST_PREFIX) :] in Category.values:
+        items = scenario_summaries(project, rest[len(REST_PREFIX) :])
+        context = {"project": project, "access": access, "items": items}
+        return render(request, f"{SCENARIOS}#rest", context)
     whole = request.GET.get("all") == "1" or (
         Scenario.objects.filter(project=project).count() <= WHOLE_CARDS_UP_TO
     )
-    scenarios = list(SCENARIO_KIND.queryset(project)) if whole else scenario_summaries(project)
-    sections = category_sections(scenarios, list(NOT_APPLICABLE_KIND.queryset(project)))
+    not_applicable = list(NOT_APPLICABLE_KIND.queryset(project))
+    if whole:
+        sections = category_sections(list(SCENARIO_KIND.queryset(project)), not_applicable)
+    else:
+        # The first summaries of each category; the rest load when scrolled to.
+        anchors = _step_anchors(project)
+        sections = []
+        for section in category_sections([], not_applicable):
+            first, tail = first_and_tail(
+                request,
+                _summarised(project, section.category),
+                keys=Scenario.objects.filter(project=project, category=section.category),
+                part=f"{REST_PREFIX}{section.category}",
+                prefix="scenario",
+                inner=lambda: anchors,
+            )
+            for scenario in first:
+                scenario.anchors = " ".join(anchors[scenario.pk])
+            sections.append(replace(section, scenarios=first, tail=tail))
     context = {
         "project": project,
         "access": access,

@@ -626,6 +626,12 @@
     };
     const keep = () => {
       const target = document.getElementById(id);
+      // The rest of a list came and holds a summary that holds the target: open that too.
+      const inner = target || document.querySelector('[data-anchors~="' + CSS.escape(id) + '"]');
+      if (inner && inner.classList.contains("lazy-summary") && !inner.dataset.opening) {
+        inner.dataset.opening = "1";
+        window.htmx.trigger(inner, "blueprint-open");
+      }
       if (!target) return;
       if (!until) {
         until = Date.now() + 10000;
@@ -638,8 +644,21 @@
       target.scrollIntoView({ block: "center" });
     };
     document.body.addEventListener("htmx:afterSettle", keep);
+    holder.dataset.opening = "1";
     window.htmx.trigger(holder, "blueprint-open");
   }
+  // The rest of a long list arrives whole: the rows this page shows already (the first
+  // ones, and any that others added since) stay as they are, only the others are added.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    if (!target || !target.classList || !target.classList.contains("lazy-tail")) return;
+    const incoming = document.createElement("template");
+    incoming.innerHTML = event.detail.serverResponse;
+    for (const row of Array.from(incoming.content.children)) {
+      if (row.id && document.getElementById(row.id)) row.remove();
+    }
+    event.detail.serverResponse = incoming.innerHTML;
+  });
   // After htmx has set up the page's elements (it does so when the document is ready).
   const later = () => setTimeout(() => open(window.location.hash), 0);
   window.addEventListener("hashchange", later);

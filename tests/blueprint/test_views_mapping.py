@@ -283,6 +283,7 @@ class TestQueryCount:
         self, facilitator: User, project: Project
     ) -> None:
         from blueprint.views.mapping import WHOLE_CARDS_UP_TO
+        from blueprint.views.tails import SHOWN_FIRST
 
         small = project
         big = ProjectFactory(name="Big")
@@ -298,18 +299,44 @@ class TestQueryCount:
         middle_count, _ = _queries(client, page_url(middle))
         big_count, big_body = _queries(client, page_url(big))
         assert middle_count == big_count
+        # The first entities as summaries, the rest as one placeholder that knows every
+        # anchor inside them; the same for relationships and outcomes.
         summaries = elements(big_body, "article", class_="entity-summary")
-        assert len(summaries) == 200
-        attribute = Attribute.objects.filter(project=big).order_by("pk").first()
+        assert len(summaries) == SHOWN_FIRST
+        (tail,) = elements(big_body, id="tail-entities")
+        assert tail["hx-get"] == page_url(big) + "?rest=entities"
+        assert "lazy-summary" in tail["class"].split()
+        for attribute in Attribute.objects.filter(project=big):
+            holders = [
+                s["id"]
+                for s in summaries
+                if f"attribute-{attribute.pk}" in s["data-anchors"].split()
+            ]
+            if f"attribute-{attribute.pk}" in tail["data-anchors"].split():
+                holders.append(tail["id"])
+            assert len(holders) == 1, attribute
+        attribute = Attribute.objects.filter(project=big).order_by("entity__name", "pk").first()
         holder = next(
             s for s in summaries if f"attribute-{attribute.pk}" in s["data-anchors"].split()
         )
         assert holder["id"] == f"entity-{attribute.entity_id}"
         assert holder["hx-get"] == url("item_hx_row", big, "entity", attribute.entity_id)
         assert f"identity-{attribute.entity_id}" in holder["data-anchors"].split()
-        # The rest of the page stays whole.
-        assert len(re.findall(r'id="relationship-\d+"', big_body)) == 200
+        assert len(re.findall(r'id="relationship-\d+"', big_body)) == SHOWN_FIRST
+        (relationships,) = elements(big_body, "tr", id="tail-relationships")
+        assert len(relationships["data-anchors"].split()) == 200 - SHOWN_FIRST
+        (outcomes,) = elements(big_body, id="tail-outcomes")
+        assert len(re.findall(r"reason-\d+", outcomes["data-anchors"])) == 200 - SHOWN_FIRST
         assert 'id="attribute-' not in big_body
+        # Each rest comes whole, for the browser to add what it does not show yet.
+        for part, pattern in (
+            ("entities", r'<article id="entity-\d+"'),
+            ("relationships", r'id="relationship-\d+"'),
+            ("outcomes", r'id="outcome-\d+"'),
+        ):
+            rest = client.get(page_url(big) + f"?rest={part}", **HX)
+            assert rest.status_code == 200 and not is_full_page(rest)
+            assert len(re.findall(pattern, rest.content.decode())) == 200
 
     def test_an_entity_card_loads_in_a_fixed_number_of_queries(
         self, alice: Client, project: Project

@@ -729,6 +729,7 @@ class TestManyScenarios:
     ) -> None:
         from blueprint.models import Role
         from blueprint.views.scenarios import WHOLE_CARDS_UP_TO
+        from blueprint.views.tails import SHOWN_FIRST
         from tests.factories import MembershipFactory, ProjectFactory
 
         self._fill(project, 3)
@@ -742,9 +743,21 @@ class TestManyScenarios:
         middle_count, _ = self._get(alice, middle)
         big_count, body = self._get(alice, big)
         assert middle_count == big_count
+        # The first of the category as summaries; the rest as one placeholder that knows
+        # every scenario and step inside it, and loads them whole when scrolled to.
         summaries = elements(body, "article", class_="scenario-summary")
-        assert len(summaries) == 120 and 'class="step-description"' not in body
-        step = JourneyStep.objects.filter(project=big).order_by("pk").first()
+        assert len(summaries) == SHOWN_FIRST and 'class="step-description"' not in body
+        (tail,) = elements(body, id="tail-category-journey")
+        assert tail["hx-get"] == reverse("blueprint:scenarios", args=[big.pk]) + (
+            "?rest=category-journey"
+        )
+        hidden = tail["data-anchors"].split()
+        assert len([a for a in hidden if a.startswith("scenario-")]) == 120 - SHOWN_FIRST
+        assert len([a for a in hidden if a.startswith("step-")]) == 120 - SHOWN_FIRST
+        rest = alice.get(tail["hx-get"], **HX).content.decode()
+        assert len(elements(rest, "article", class_="scenario-summary")) == 120
+        assert alice.get(tail["hx-get"].replace("journey", "nonsense")).status_code == 200
+        step = JourneyStep.objects.filter(project=big).order_by("scenario__title", "pk").first()
         [holder] = [s for s in summaries if f"step-{step.pk}" in s["data-anchors"].split()]
         assert holder["id"] == f"scenario-{step.scenario_id}"
         assert holder["hx-get"] == reverse(

@@ -619,6 +619,7 @@
     // place while they do, until the person scrolls or types (or ten seconds pass).
     let until = 0;
     const stop = () => {
+      document.body.removeEventListener("htmx:load", keep);
       document.body.removeEventListener("htmx:afterSettle", keep);
       for (const name of ["wheel", "touchstart", "keydown", "mousedown"]) {
         window.removeEventListener(name, stop, true);
@@ -630,6 +631,8 @@
       const inner = target || document.querySelector('[data-anchors~="' + CSS.escape(id) + '"]');
       if (inner && inner.classList.contains("lazy-summary") && !inner.dataset.opening) {
         inner.dataset.opening = "1";
+        // It may have arrived a moment ago: let htmx set it up first (it does so once).
+        window.htmx.process(inner);
         window.htmx.trigger(inner, "blueprint-open");
       }
       if (!target) return;
@@ -643,8 +646,11 @@
       if (Date.now() > until) return stop();
       target.scrollIntoView({ block: "center" });
     };
+    // htmx:load comes as each new piece is set up, htmx:afterSettle once it has settled.
+    document.body.addEventListener("htmx:load", keep);
     document.body.addEventListener("htmx:afterSettle", keep);
     holder.dataset.opening = "1";
+    window.htmx.process(holder);
     window.htmx.trigger(holder, "blueprint-open");
   }
   // The rest of a long list arrives whole: the rows this page shows already (the first

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -51,8 +52,15 @@ def progress(client: Client, response: object) -> dict[str, object]:
 
 
 def work() -> None:
-    """One worker takes every waiting job, then stops."""
-    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
+    """One worker takes every waiting job, then stops.
+
+    The worker closes connections it finds outside autocommit, as any test's is (it runs
+    in a transaction that is rolled back): on PostgreSQL that would close the test's own
+    connection, so here the worker keeps it, as Django's test client does for requests."""
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
 
 
 def test_a_request_answers_at_once_and_the_worker_renders(

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise
 # refuse ORM calls made from the test body ("You cannot call this from an async context").
@@ -40,6 +41,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
+# What the tests wait for is there or not (a figure of speed says its own timeout, as
+# "within 3 s" does): the wait is generous, since CI may share the machine's two cores.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def chromium_path(playwright: object) -> Path | None:

@@ -87,9 +87,14 @@ class Conflict(Exception):
         self.current = current
 
 
-def snapshot_fields(obj: models.Model) -> dict[str, Any]:
-    """The item's editable values, as a person reads them (for conflicts and the log)."""
+def snapshot_fields(obj: models.Model, *, chosen: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The item's editable values, as a person reads them (for conflicts and the log).
+
+    `chosen` is a saved form's cleaned data: the items its many-to-many fields were set
+    to are read from there (the form has them already) rather than again from the
+    database."""
     values: dict[str, Any] = {}
+    chosen = chosen or {}
 
     def label(field: Any) -> str:
         text = str(field.verbose_name)
@@ -120,7 +125,8 @@ def snapshot_fields(obj: models.Model) -> dict[str, Any]:
             values[label(f)] = "" if value is None else str(value)
     if obj.pk:
         for m2m in obj._meta.many_to_many:
-            values[label(m2m)] = ", ".join(sorted(str(o) for o in getattr(obj, m2m.name).all()))
+            items = chosen[m2m.name] if m2m.name in chosen else getattr(obj, m2m.name).all()
+            values[label(m2m)] = ", ".join(sorted(str(o) for o in items))
     return values
 
 
@@ -143,8 +149,14 @@ def item_save(
     kind: ItemKind | None = None,
     user: User | None = None,
     expected_revision: int | None = None,
+    known: tuple[int, dict[str, Any]] | None = None,
 ) -> models.Model:
-    """Save a validated item form; refuse it if someone saved the item meanwhile."""
+    """Save a validated item form; refuse it if someone saved the item meanwhile.
+
+    `known` is the item's snapshot (`snapshot_fields`) with the revision it was taken
+    at, made by a caller that had the item loaded before binding the form: when the
+    row is still at that revision it is what the log records as before, without
+    reading the item and its relations again."""
     with transaction.atomic():
         draft_lock(form.project)
         instance = form.instance
@@ -161,19 +173,22 @@ def item_save(
             last = siblings.aggregate(m=models.Max("position"))["m"] or 0
             instance.position = last + 1
         if instance.pk is not None:
-            current = (
-                type(instance)
-                ._default_manager.select_for_update(of=("self",))
-                .filter(pk=instance.pk)
+            rows = type(instance)._default_manager.filter(pk=instance.pk)
+            revision = (
+                rows.select_for_update(of=("self",))
                 .order_by("pk")
+                .values_list("revision", flat=True)
                 .first()
             )
-            if current is None:
+            if revision is None:
                 raise ValidationError(ITEM_GONE)
-            if expected_revision is not None and current.revision != expected_revision:
-                raise Conflict(current)
-            before = snapshot_fields(current)
-            instance.revision = current.revision
+            if expected_revision is not None and revision != expected_revision:
+                raise Conflict(rows.get())
+            if known is not None and known[0] == revision:
+                before = known[1]
+            else:
+                before = snapshot_fields(rows.get())
+            instance.revision = revision
         try:
             # A savepoint, so that a clash leaves the outer transaction usable.
             with transaction.atomic():
@@ -181,7 +196,7 @@ def item_save(
         except IntegrityError as exc:
             # The form checked uniqueness, but someone saved the same thing since.
             raise ValidationError(ITEM_CLASH) from exc
-        after = snapshot_fields(obj)
+        after = snapshot_fields(obj, chosen=form.cleaned_data)
         if not before or before != after:
             activity_record(
                 project=form.project,

@@ -296,3 +296,73 @@ def test_a_protected_delete_is_refused_with_the_blockers_named_and_nothing_delet
     )
     assert System.objects.filter(pk=system.pk).exists()
     assert ActivityEntry.objects.count() == entries
+
+
+class TestTheLogOfASave:
+    """A save records what the item was and what it became, without reading it twice."""
+
+    def _attribute(self, project: Project):
+        from tests.factories import AttributeFactory, EntityFactory
+
+        entity = EntityFactory(project=project, name="Contact")
+        crm, erp = (
+            SystemFactory(project=project, name="CRM"),
+            SystemFactory(project=project, name="ERP"),
+        )
+        attribute = AttributeFactory(
+            project=project, entity=entity, name="Email", kind="identifier", source_of_truth=crm
+        )
+        attribute.display_systems.set([crm])
+        return attribute, crm, erp
+
+    def _data(self, attribute, **changes):
+        from blueprint.forms.mapping import AttributeForm
+
+        form = AttributeForm(project=attribute.project, instance=attribute)
+        data = {
+            name: value
+            for name in form.fields
+            if (value := form[name].value()) is not None and value is not False
+        }
+        return {**data, "revision": attribute.revision, **changes}
+
+    def test_before_and_after_name_the_systems_chosen(
+        self, alice: Client, project: Project, django_assert_max_num_queries
+    ) -> None:
+        from blueprint.models import ActivityEntry
+
+        attribute, crm, erp = self._attribute(project)
+        address = reverse("blueprint:item_update", args=[project.pk, "attribute", attribute.pk])
+        data = self._data(attribute, display_systems=[crm.pk, erp.pk], source_of_truth=erp.pk)
+        alice.get(reverse("blueprint:data_model", args=[project.pk]))
+        with django_assert_max_num_queries(32):
+            response = alice.post(address, data, **HX)
+        assert response.status_code == 200
+        entry = ActivityEntry.objects.filter(item_pk=attribute.pk, kind_slug="attribute").latest(
+            "pk"
+        )
+        assert entry.before["Systems that display it"] == "CRM"
+        assert entry.after["Systems that display it"] == "CRM, ERP"
+        assert entry.before["Source of truth"] == "CRM"
+        assert entry.after["Source of truth"] == "ERP"
+
+    def test_a_save_meanwhile_makes_the_log_read_the_item_again(
+        self, project: Project, facilitator
+    ) -> None:
+        from blueprint.forms.mapping import AttributeForm
+        from blueprint.items import item_save, snapshot_fields
+        from blueprint.models import ActivityEntry, Attribute
+
+        attribute, crm, erp = self._attribute(project)
+        known = (attribute.revision, snapshot_fields(attribute))
+        # Someone else renames it between this request's read and its lock.
+        Attribute.objects.filter(pk=attribute.pk).update(
+            name="E-mail", revision=attribute.revision + 1
+        )
+        form = AttributeForm(
+            self._data(attribute, name="Mail"), project=project, instance=attribute
+        )
+        assert form.is_valid(), form.errors
+        item_save(form=form, user=facilitator, known=known)
+        entry = ActivityEntry.objects.filter(item_pk=attribute.pk).latest("pk")
+        assert entry.before["Name"] == "E-mail" and entry.after["Name"] == "Mail"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,15 +87,22 @@ def _entities_of(doc: Document, scenario: Any) -> set[Key]:
     return found
 
 
-def _moves(doc: Document, scenario: Any, mapping: Any) -> bool:
-    """Whether the mapping carries data the scenario moves, between two of its systems."""
-    systems = set(scenario.system_ids)
-    if mapping.source_system_id not in systems or mapping.target_system_id not in systems:
-        return False
-    if mapping.attribute_id in scenario.attribute_ids:
-        return True
-    attribute = doc.get("attributes", mapping.attribute_id)
-    return attribute is not None and attribute.entity_id in set(scenario.entity_ids)
+def _mover(doc: Document, scenario: Any) -> Callable[[Any], bool]:
+    """Whether a mapping carries data the scenario moves, between two of its systems: the
+    scenario's sets are made once, for the many mappings asked about."""
+    systems = frozenset(scenario.system_ids)
+    attributes = frozenset(scenario.attribute_ids)
+    entities = frozenset(scenario.entity_ids)
+
+    def moves(mapping: Any) -> bool:
+        if mapping.source_system_id not in systems or mapping.target_system_id not in systems:
+            return False
+        if mapping.attribute_id in attributes:
+            return True
+        attribute = doc.get("attributes", mapping.attribute_id)
+        return attribute is not None and attribute.entity_id in entities
+
+    return moves
 
 
 def _stops(doc: Document, automation: Any, scenario: Any) -> bool:
@@ -225,12 +233,21 @@ class _Index:
             needed: dict[Key, set[Key]] = defaultdict(set)
             for mapping in self.doc.mappings:
                 needed[mapping.id].update(mapping.scenario_ids)
+            # A scenario only moves data between its own systems: ask about the mappings
+            # between two of them, not every mapping of the blueprint.
+            by_pair: dict[tuple[Key, Key], list[Any]] = defaultdict(list)
+            for mapping in self.doc.mappings:
+                by_pair[(mapping.source_system_id, mapping.target_system_id)].append(mapping)
             for scenario in self.doc.scenarios:
                 if not (scenario.attribute_ids or scenario.entity_ids):
                     continue
-                for mapping in self.doc.mappings:
-                    if _moves(self.doc, scenario, mapping):
-                        needed[mapping.id].add(scenario.id)
+                moves = _mover(self.doc, scenario)
+                systems = set(scenario.system_ids)
+                for (source, target), mappings in by_pair.items():
+                    if source in systems and target in systems:
+                        for mapping in mappings:
+                            if moves(mapping):
+                                needed[mapping.id].add(scenario.id)
             self._needed = needed
         return self._needed
 
@@ -291,8 +308,9 @@ def scenario_trace(doc: Document, scenario: Any) -> Trace:
     entities = _entities_of(doc, scenario)
     attributes = [doc.get("attributes", k) for k in scenario.attribute_ids]
     attributes = [a for a in attributes if a is not None]
+    moves = _mover(doc, scenario)
     needed = [m for m in doc.mappings if scenario.id in m.scenario_ids] + [
-        m for m in doc.mappings if scenario.id not in m.scenario_ids and _moves(doc, scenario, m)
+        m for m in doc.mappings if scenario.id not in m.scenario_ids and moves(m)
     ]
     automations = [a for a in doc.automations if _triggered_by(a, scenario)]
     reports = _index(doc).reports_of(scenario.id)

@@ -121,8 +121,11 @@ Message = str | Callable[[], str]
 class _Run:
     """Collects findings and counts evaluations while the checks run."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(
+        self, doc: Document, *, link_for: Callable[[str, Key | None], str] | None = None
+    ) -> None:
         self.doc = doc
+        self.link_for = link_for
         self.findings: list[Finding] = []
         self.evaluated: Counter[str] = Counter()
 
@@ -140,9 +143,17 @@ class _Run:
         if not ok:
             info = CHECKS[check]
             text = message if isinstance(message, str) else message()
+            link = self.link_for(section, item_id) if self.link_for is not None else ""
             self.findings.append(
                 Finding(
-                    check, info.artifact, info.severity, text, section, item_id, subject=subject
+                    check,
+                    info.artifact,
+                    info.severity,
+                    text,
+                    section,
+                    item_id,
+                    link=link,
+                    subject=subject,
                 )
             )
         return ok

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import replace
 
 from blueprint.document import Document, Key, document_load
 from blueprint.models import Project
@@ -43,12 +42,10 @@ def readiness_evaluate(
     doc: Document, *, link_for: Callable[[str, Key | None], str] | None = None
 ) -> Readiness:
     """Run every check over a document. `link_for(section, item_id)` makes each link."""
-    run = _Run(doc)
+    run = _Run(doc, link_for=link_for)
     for group in _CHECK_GROUPS:
         group(run)
     findings = run.findings
-    if link_for is not None:
-        findings = [replace(f, link=link_for(f.section, f.item_id)) for f in findings]
     order = {check: i for i, check in enumerate(CHECKS)}
     findings.sort(key=lambda f: order[f.check])  # stable: items keep document order
 

@@ -278,6 +278,9 @@ class Command(BaseCommand):
         overhead_cpu = (export_cpu - alone_cpu) / alone_cpu * 100
 
         answered = _median(f["answers"], "wall") if f["answers"] else 0.0
+        pages_per_second = (
+            f"{int(f['pages']) / alone_wall:.1f}" if f["pages"].isdigit() and alone_wall else "?"
+        )
 
         def each(timings: list[Timing]) -> str:
             return ", ".join(f"{t.wall:.2f}" for t in timings)
@@ -301,7 +304,9 @@ class Command(BaseCommand):
             " is a background job, the page polls its progress)",
             f"  WeasyPrint alone, same HTML   {alone_wall:7.3f} s"
             f"               cpu {alone_cpu:.3f} s  (runs: {each(f['alone'])})",
-            f"  PDF: {f['pages']} pages, {f['pdf_kb']:.0f} KB; time limit {pdf_timeout():g} s",
+            f"  PDF: {f['pages']} pages, {f['pdf_kb']:.0f} KB; time limit {pdf_timeout():g} s;"
+            f" WeasyPrint lays out {pages_per_second} pages/s (docs/pdf-performance.md"
+            " compares it with WeasyPerf's samples)",
             f"  vendor bundle, GET zip        {f['bundle'].wall:7.3f} s  {f['bundle_q']:3d} queries"
             f"  {f['bundle_kb']:.0f} KB (draft PDF already stored)",
             f"  bundle of an unchanged draft  {f['bundle_stored'].wall:7.3f} s"

@@ -92,6 +92,20 @@ class ItemForm(forms.ModelForm):
             errors = ValidationError(placed)
         super()._update_errors(errors)
 
+    def _save_m2m(self) -> None:
+        # A many-to-many list the person left as it was is not written again: Django would
+        # read it back from the database only to find that nothing changes.
+        kept = self.cleaned_data
+        many = {f.name for f in self.instance._meta.many_to_many}
+        changed = set(self.changed_data)
+        self.cleaned_data = {
+            name: value for name, value in kept.items() if name not in many or name in changed
+        }
+        try:
+            super()._save_m2m()
+        finally:
+            self.cleaned_data = kept
+
     def follows_attrs(self) -> dict[str, str]:
         """The <form> attributes that let the page show only the fields that apply."""
         if self.follows is None:

@@ -335,7 +335,7 @@ class TestTheLogOfASave:
         address = reverse("blueprint:item_update", args=[project.pk, "attribute", attribute.pk])
         data = self._data(attribute, display_systems=[crm.pk, erp.pk], source_of_truth=erp.pk)
         alice.get(reverse("blueprint:data_model", args=[project.pk]))
-        with django_assert_max_num_queries(32):
+        with django_assert_max_num_queries(31):
             response = alice.post(address, data, **HX)
         assert response.status_code == 200
         entry = ActivityEntry.objects.filter(item_pk=attribute.pk, kind_slug="attribute").latest(
@@ -366,3 +366,24 @@ class TestTheLogOfASave:
         item_save(form=form, user=facilitator, known=known)
         entry = ActivityEntry.objects.filter(item_pk=attribute.pk).latest("pk")
         assert entry.before["Name"] == "E-mail" and entry.after["Name"] == "Mail"
+
+
+    def test_lists_left_as_they_were_are_not_written_again(
+        self, alice: Client, project: Project, django_assert_max_num_queries
+    ) -> None:
+        attribute, crm, erp = self._attribute(project)
+        attribute.update_systems.set([erp])
+        address = reverse("blueprint:item_update", args=[project.pk, "attribute", attribute.pk])
+        data = self._data(attribute, description="Only the words change.")
+        alice.get(reverse("blueprint:data_model", args=[project.pk]))
+        with django_assert_max_num_queries(30):
+            response = alice.post(address, data, **HX)
+        assert response.status_code == 200
+        attribute.refresh_from_db()
+        assert attribute.description == "Only the words change."
+        assert list(attribute.display_systems.all()) == [crm]
+        assert list(attribute.update_systems.all()) == [erp]
+        data = self._data(attribute, display_systems=[], update_systems=[crm.pk, erp.pk])
+        assert alice.post(address, data, **HX).status_code == 200
+        assert not attribute.display_systems.exists()
+        assert set(attribute.update_systems.all()) == {crm, erp}

@@ -367,7 +367,6 @@ class TestTheLogOfASave:
         entry = ActivityEntry.objects.filter(item_pk=attribute.pk).latest("pk")
         assert entry.before["Name"] == "E-mail" and entry.after["Name"] == "Mail"
 
-
     def test_lists_left_as_they_were_are_not_written_again(
         self, alice: Client, project: Project, django_assert_max_num_queries
     ) -> None:

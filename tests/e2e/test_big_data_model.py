@@ -4,7 +4,10 @@ the row."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from blueprint.models import Attribute, Entity, Membership, Project, Role
@@ -47,6 +50,35 @@ def test_a_deep_link_opens_its_entity_and_lands_on_the_row(page: Page, live_serv
     expect(page.locator("#tail-entities")).to_have_count(0)
 
 
+def troubles(page: Page) -> list[str]:
+    """What went wrong in the page while the test ran (requests refused or failed, script
+    errors), for the message of a failure."""
+    seen: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and seen.append(f"{r.status} {r.url}"))
+    page.on("requestfailed", lambda r: seen.append(f"failed {r.url}: {r.failure}"))
+    page.on("pageerror", lambda e: seen.append(f"script error: {e}"))
+    page.on("console", lambda m: m.type == "error" and seen.append(f"console: {m.text}"))
+    return seen
+
+
+def scroll_to_the_rest(page: Page, selector: str, seen: list[str]) -> None:
+    """Scroll to a list's placeholder as a person does until the rest of the list is
+    there: cards above it that open meanwhile can push it out of view again (on a slow
+    machine, often), and the person then scrolls on."""
+    tail = page.locator(selector)
+    for _ in range(40):
+        if tail.count() == 0:
+            return
+        with contextlib.suppress(PlaywrightError):  # it was replaced while scrolling
+            tail.scroll_into_view_if_needed(timeout=1_000)
+        page.wait_for_timeout(250)
+    state = tail.evaluate(
+        "t => [t.outerHTML.slice(0, 300), JSON.stringify(t.getBoundingClientRect()),"
+        " window.innerHeight, window.scrollY]"
+    )
+    raise AssertionError(f"{selector} never loaded: {state}; in the page: {seen}")
+
+
 def test_the_rest_of_each_list_loads_when_scrolled_to_without_doubles(page: Page, live_server, big):
     project, email = big
     entities = list(Entity.objects.filter(project=project).order_by("pk"))
@@ -54,18 +86,15 @@ def test_the_rest_of_each_list_loads_when_scrolled_to_without_doubles(page: Page
         RelationshipFactory(project=project, from_entity=entities[n], to_entity=entities[n + 1])
     for n in range(20):
         ReasonCodeFactory(outcome=OutcomeFactory(project=project, entity=entities[n]))
+    seen = troubles(page)
     sign_in_and_open(page, live_server, email, f"/p/{project.pk}/data-model/")
     expect(page.locator("#tail-relationships")).to_have_count(1)
-    page.locator("#tail-entities").scroll_into_view_if_needed()
-    expect(page.locator("#tail-entities")).to_have_count(0)
-    page.locator("#tail-relationships").scroll_into_view_if_needed()
-    expect(page.locator("#tail-relationships")).to_have_count(0)
+    scroll_to_the_rest(page, "#tail-entities", seen)
+    scroll_to_the_rest(page, "#tail-relationships", seen)
     expect(page.locator("#relationship-rows tr.item-row")).to_have_count(
         project.relationships.count()
     )
-    page.locator("#outcomes").scroll_into_view_if_needed()
-    page.mouse.wheel(0, 100_000)
-    expect(page.locator("#tail-outcomes")).to_have_count(0)
+    scroll_to_the_rest(page, "#tail-outcomes", seen)
     ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
     assert len(ids) == len(set(ids))
     assert page.locator("article.entity-card").count() == project.entities.count()

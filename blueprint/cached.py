@@ -53,6 +53,30 @@ def kept_forget() -> None:
         _kept.clear()
 
 
+# The keys being computed in this process now, each with the lock its computer holds.
+_computing: dict[str, threading.Lock] = {}
+_computing_lock = threading.Lock()
+
+
+def _computed_once(key: str, compute: Callable[[], T]) -> T:
+    """Compute a missing value once in this process however many threads ask for it at
+    the same moment (after a change, every open page asks for the new readiness): the
+    others wait for the first and read what it stored."""
+    with _computing_lock:
+        lock = _computing.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            found = cache.get(key)  # the thread that held the lock may have stored it
+            if found is None:
+                found = compute()
+                cache.set(key, found, CACHE_SECONDS)
+            return found
+    finally:
+        with _computing_lock:
+            if _computing.get(key) is lock:
+                del _computing[key]
+
+
 def cached_per_change(
     project: Project, name: str, compute: Callable[[], T], *, keep_here: bool = False
 ) -> T:
@@ -69,8 +93,7 @@ def cached_per_change(
             return kept  # type: ignore[return-value]
     found = cache.get(key)
     if found is None:
-        found = compute()
-        cache.set(key, found, CACHE_SECONDS)
+        found = _computed_once(key, compute)
     if keep_here:
         _keep(key, found)
     return found

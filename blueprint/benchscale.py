@@ -87,14 +87,8 @@ def save_times(project: Project, host: str) -> dict[str, float]:
         bare_url = reverse("bench_bare_update", args=[attribute.pk])
         for n in range(SAVES + 1):
             attribute.refresh_from_db()
-            form = AttributeForm(project=project, instance=attribute)
-            data = {
-                name: value
-                for name in form.fields
-                if (value := form[name].value()) is not None and value is not False
-            }
+            data = AttributeForm.saved_values(attribute, project=project)
             data["description"] = f"Saved {n} times by the benchmark."
-            data["revision"] = attribute.revision
             took = _wall(lambda data=data: client.post(url, data, HTTP_HX_REQUEST="true"))
             took_bare = _wall(lambda n=n: client.post(bare_url, {"description": f"Bare {n}"}))
             if n:  # the first of each is a warm-up

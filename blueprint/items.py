@@ -149,14 +149,11 @@ def item_save(
     kind: ItemKind | None = None,
     user: User | None = None,
     expected_revision: int | None = None,
-    known: tuple[int, dict[str, Any]] | None = None,
 ) -> models.Model:
     """Save a validated item form; refuse it if someone saved the item meanwhile.
 
-    `known` is the item's snapshot (`snapshot_fields`) with the revision it was taken
-    at, made by a caller that had the item loaded before binding the form: when the
-    row is still at that revision it is what the log records as before, without
-    reading the item and its relations again."""
+    What the log records as before is the item as the form found it (`form.loaded`)
+    when the row is still at that revision, else the row read again."""
     with transaction.atomic():
         draft_lock(form.project)
         instance = form.instance
@@ -184,8 +181,9 @@ def item_save(
                 raise ValidationError(ITEM_GONE)
             if expected_revision is not None and revision != expected_revision:
                 raise Conflict(rows.get())
-            if known is not None and known[0] == revision:
-                before = known[1]
+            loaded = form.loaded
+            if loaded is not None and loaded.revision == revision:  # type: ignore[attr-defined]
+                before = snapshot_fields(loaded)
             else:
                 before = snapshot_fields(rows.get())
             instance.revision = revision

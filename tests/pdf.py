@@ -53,3 +53,19 @@ def embedded_files(pdf: bytes) -> list[str]:
 def pdf_metadata(pdf: bytes) -> dict[str, str]:
     meta = _reader(pdf).metadata or {}
     return {str(k).lstrip("/"): str(v) for k, v in meta.items()}
+
+
+def pdf_worker_run() -> None:
+    """One PDF worker takes every waiting job, renders it and stops (`manage.py db_worker`).
+
+    The worker closes connections it finds outside autocommit, as a test's is (it runs in
+    a transaction that is rolled back): on PostgreSQL that would close the test's own
+    connection, so here the worker keeps it, as Django's test client does for requests."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)

@@ -1,15 +1,27 @@
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 
 from blueprint.models import Project
 
 CROSS_PROJECT_CHOICE = "Choose from this project's own items."
+
+
+def _as_loaded(instance: models.Model) -> models.Model:
+    """A copy of an item that keeps its related objects and prefetched lists as loaded
+    (saving many-to-many choices empties the original's prefetched lists)."""
+    loaded = copy.copy(instance)
+    prefetched = getattr(instance, "_prefetched_objects_cache", None)
+    if prefetched is not None:
+        loaded._prefetched_objects_cache = dict(prefetched)  # type: ignore[attr-defined]
+    return loaded
 
 
 def _is_id(value: Any) -> bool:
@@ -33,6 +45,12 @@ class ItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.project = project
         self.instance.project = project
+        # The item as it was loaded, before validation writes the submitted values onto
+        # it: what a save records as before when nobody saved the item meanwhile
+        # (blueprint.items.item_save), without reading it and its relations again.
+        self.loaded: models.Model | None = None
+        if self.is_bound and self.instance.pk is not None:
+            self.loaded = _as_loaded(self.instance)
         if self.instance.pk and not self.is_bound:
             self.fields["revision"].initial = self.instance.revision
         for field in self.fields.values():
@@ -114,13 +132,24 @@ class ItemForm(forms.ModelForm):
         return {"data-follows": choice, "data-shown-for": json.dumps(shown)}
 
     @classmethod
+    def saved_values(cls, instance: Any, *, project: Project) -> dict[str, Any]:
+        """A saved item's values as its form sends them back unchanged (as a browser
+        posts them: no empty choice, no unticked box), with the revision it is at."""
+        saved = cls(project=project, instance=instance)
+        values = {
+            name: value
+            for name in saved.fields
+            if (value := saved[name].value()) is not None and value is not False
+        }
+        values["revision"] = instance.revision
+        return values
+
+    @classmethod
     def for_change(cls, instance: Any, *, project: Project, changes: dict[str, Any]) -> ItemForm:
         """A bound form for a saved item with some of its values changed (a cell of the
         mapping grid, a bulk change), the others as they are saved: the change passes
         exactly the checks a save of the whole form would."""
-        saved = cls(project=project, instance=instance)
-        data = {name: saved[name].value() for name in saved.fields}
-        data.update(changes)
+        data = {**cls.saved_values(instance, project=project), **changes}
         data["revision"] = instance.revision
         return cls(data, project=project, instance=instance)
 

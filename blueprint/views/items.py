@@ -21,7 +21,6 @@ from blueprint.items import (
     item_kind,
     item_move,
     item_save,
-    snapshot_fields,
 )
 from blueprint.models import ActivityEntry
 from blueprint.views.types import HtmxHttpRequest
@@ -136,9 +135,6 @@ def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> H
     if request.method == "GET":
         form = item_kind_.form_class(project=access.project, instance=obj)
         return _render_form(request, item_kind_, access, form, obj=obj)
-    # As loaded, before the form writes the submitted values onto it: what the log
-    # records as before, if nobody saved the item in the meantime.
-    known = (obj.revision, snapshot_fields(obj))
     form = item_kind_.form_class(request.POST, project=access.project, instance=obj)
     if not form.is_valid():
         return _render_form(request, item_kind_, access, form, obj=obj, status=422)
@@ -148,7 +144,6 @@ def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> H
             kind=item_kind_,
             user=request.user,
             expected_revision=form.submitted_revision(),
-            known=known,
         )
     except ValidationError as exc:
         form.add_error(None, exc)

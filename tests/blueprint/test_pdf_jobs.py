@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
-from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +20,7 @@ from tests.blueprint.test_views_exports import signed_version  # noqa: F401 (a f
 from tests.conftest import touched
 from tests.factories import EntityFactory, ProjectFactory, SystemFactory
 from tests.html import elements, visible_text
-from tests.pdf import pdf_pages, pdf_text
+from tests.pdf import pdf_pages, pdf_text, pdf_worker_run
 
 pytestmark = pytest.mark.django_db
 
@@ -51,18 +49,6 @@ def progress(client: Client, response: object) -> dict[str, object]:
     return json.loads(answer.content)
 
 
-def work() -> None:
-    """One worker takes every waiting job, then stops.
-
-    The worker closes connections it finds outside autocommit, as any test's is (it runs
-    in a transaction that is rolled back): on PostgreSQL that would close the test's own
-    connection, so here the worker keeps it, as Django's test client does for requests."""
-    with mock.patch(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    ):
-        call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
-
-
 def test_a_request_answers_at_once_and_the_worker_renders(
     queue: None, alice: Client, project: Project
 ) -> None:
@@ -87,7 +73,7 @@ def test_a_request_answers_at_once_and_the_worker_renders(
     assert again["X-Pdf-Progress"] == first["X-Pdf-Progress"]
     assert PdfRender.objects.count() == 1 and DBTaskResult.objects.count() == 1
 
-    work()
+    pdf_worker_run()
 
     done = progress(alice, first)
     assert done["state"] == "done" and done["fraction"] == 1.0
@@ -108,12 +94,12 @@ def test_each_page_size_is_its_own_render(queue: None, alice: Client, project: P
 
 def test_a_change_asks_for_a_new_render(queue: None, alice: Client, project: Project) -> None:
     alice.get(pdf_url(project))
-    work()
+    pdf_worker_run()
     assert alice.get(pdf_url(project)).status_code == 200
     EntityFactory(project=project, name="Invoice")
     touched(project)
     assert alice.get(pdf_url(project)).status_code == 202
-    work()
+    pdf_worker_run()
     changed = alice.get(pdf_url(project))
     assert changed.status_code == 200
     # The render of the older content is cleaned up after a while, not at once (someone
@@ -129,14 +115,14 @@ def test_a_failed_render_says_why_and_the_next_ask_starts_again(
 
     monkeypatch.setattr("blueprint.pdf.html_to_pdf", broken)
     first = alice.get(pdf_url(project))
-    work()
+    pdf_worker_run()
     failed = progress(alice, first)
     assert failed["state"] == "failed"
     assert failed["label"] == "The PDF could not be rendered: out of paper"
     monkeypatch.undo()
     retry = alice.get(pdf_url(project))
     assert retry.status_code == 202 and progress(alice, retry)["state"] == "queued"
-    work()
+    pdf_worker_run()
     assert alice.get(pdf_url(project)).status_code == 200
 
 
@@ -176,7 +162,7 @@ def test_a_signed_version_renders_in_the_background_too(
     address = reverse("blueprint:version_pdf", args=[project.pk, signed_version.number])
     first = alice.get(address)
     assert first.status_code == 202 and progress(alice, first)["state"] == "queued"
-    work()
+    pdf_worker_run()
     assert progress(alice, first)["state"] == "done"
     ready = alice.get(address)
     assert ready.status_code == 200 and signed_version.sha256 in pdf_text(ready.content)
@@ -283,7 +269,7 @@ def test_the_vendor_bundle_waits_for_its_pdf(queue: None, alice: Client, project
     assert holder["data-pdf-file"] == address
     # The bundle's PDF is the draft's PDF: asking for it waits on the same render.
     assert alice.get(pdf_url(project))["X-Pdf-Progress"] == first["X-Pdf-Progress"]
-    work()
+    pdf_worker_run()
     ready = alice.get(address)
     assert ready.status_code == 200 and ready["Content-Type"] == "application/zip"
 

@@ -318,13 +318,7 @@ class TestTheLogOfASave:
     def _data(self, attribute, **changes):
         from blueprint.forms.mapping import AttributeForm
 
-        form = AttributeForm(project=attribute.project, instance=attribute)
-        data = {
-            name: value
-            for name in form.fields
-            if (value := form[name].value()) is not None and value is not False
-        }
-        return {**data, "revision": attribute.revision, **changes}
+        return {**AttributeForm.saved_values(attribute, project=attribute.project), **changes}
 
     def test_before_and_after_name_the_systems_chosen(
         self, alice: Client, project: Project, django_assert_max_num_queries
@@ -350,11 +344,10 @@ class TestTheLogOfASave:
         self, project: Project, facilitator
     ) -> None:
         from blueprint.forms.mapping import AttributeForm
-        from blueprint.items import item_save, snapshot_fields
+        from blueprint.items import item_save
         from blueprint.models import ActivityEntry, Attribute
 
         attribute, crm, erp = self._attribute(project)
-        known = (attribute.revision, snapshot_fields(attribute))
         # Someone else renames it between this request's read and its lock.
         Attribute.objects.filter(pk=attribute.pk).update(
             name="E-mail", revision=attribute.revision + 1
@@ -363,7 +356,7 @@ class TestTheLogOfASave:
             self._data(attribute, name="Mail"), project=project, instance=attribute
         )
         assert form.is_valid(), form.errors
-        item_save(form=form, user=facilitator, known=known)
+        item_save(form=form, user=facilitator)
         entry = ActivityEntry.objects.filter(item_pk=attribute.pk).latest("pk")
         assert entry.before["Name"] == "E-mail" and entry.after["Name"] == "Mail"
 

@@ -3,15 +3,13 @@ link in the browser says where the render is until the file arrives."""
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from blueprint.models import PdfRender, Project
-from tests.e2e.workshop import FACILITATOR, ready_project, sign_in_and_open
+from tests.e2e.workshop import FACILITATOR, pdf_download_link, ready_project, sign_in_and_open
+from tests.pdf import pdf_worker_run
 
 pytestmark = pytest.mark.e2e
 
@@ -23,29 +21,17 @@ def blueprint(transactional_db, settings) -> Project:
     return ready_project()
 
 
-def work() -> None:
-    """One worker takes the waiting job, renders it and stops (as `db_worker` does)."""
-    with mock.patch(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    ):
-        call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
-
-
 def test_the_link_waits_for_the_worker_then_saves_the_pdf(
     page: Page, live_server, blueprint: Project
 ) -> None:
-    sign_in_and_open(
-        page, live_server, FACILITATOR[0], reverse("blueprint:project_detail", args=[blueprint.pk])
-    )
-    link = page.locator("main").get_by_role("link", name="Download PDF")
+    link, busy = pdf_download_link(page, live_server, blueprint)
     with page.expect_download() as download:
         link.click()
-        busy = page.locator("main a.btn[data-busy-download][href$='export.pdf']")
         # No worker has taken it yet: the link says so instead of hanging.
         expect(busy).to_have_text("Waiting for the PDF worker…")
         expect(busy).to_have_attribute("aria-busy", "true")
         assert PdfRender.objects.filter(project=blueprint).count() == 1
-        work()
+        pdf_worker_run()
     assert download.value.suggested_filename.endswith(".pdf")
     with open(download.value.path(), "rb") as saved:
         assert saved.read(5) == b"%PDF-"
@@ -65,6 +51,6 @@ def test_the_waiting_page_without_the_link_follows_the_render_and_downloads(
     with page.expect_download() as download:
         page.goto(live_server.url + reverse("blueprint:project_pdf", args=[blueprint.pk]))
         expect(page.locator("[data-pdf-label]")).to_have_text("Waiting for the PDF worker…")
-        work()
+        pdf_worker_run()
     assert download.value.suggested_filename.endswith(".pdf")
     expect(page.locator("[data-pdf-ready]")).to_be_visible()

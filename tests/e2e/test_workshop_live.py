@@ -13,6 +13,7 @@ from tests.e2e.workshop import (
     FACILITATOR,
     action,
     assert_no_reload,
+    pdf_download_link,
     ready_project,
     second_browser,
     sign_in_and_open,
@@ -124,13 +125,9 @@ def test_an_item_deleted_while_someone_edits_it_keeps_their_text_as_a_new_item(
 def test_the_pdf_download_says_it_is_being_prepared_then_saves_the_file(
     page: Page, live_server, blueprint: Project
 ) -> None:
-    sign_in_and_open(
-        page, live_server, FACILITATOR[0], reverse("blueprint:project_detail", args=[blueprint.pk])
-    )
-    link = page.locator("main").get_by_role("link", name="Download PDF")
+    link, busy = pdf_download_link(page, live_server, blueprint)
     with page.expect_download() as download:
         link.click()
-        busy = page.locator("main a.btn[data-busy-download][href$='export.pdf']")
         expect(busy).to_have_attribute("aria-busy", "true")
     assert download.value.suggested_filename.endswith(".pdf")
     expect(link).to_have_text("Download PDF")

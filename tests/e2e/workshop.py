@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.urls import reverse
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from accounts.models import User
@@ -71,6 +72,17 @@ def sign_in_and_open(page: Page, live_server, user: User | str, path: str) -> No
     page.goto(f"{live_server.url}{path}")
     expect(page.locator("#project-nav")).to_be_visible()
     page.evaluate("window.__marker = 1")
+
+
+def pdf_download_link(page: Page, live_server, project: Project) -> tuple[Locator, Locator]:
+    """The facilitator on the project's overview: its "Download PDF" link, by its name and
+    (while its words say how the render is going) by what it is."""
+    sign_in_and_open(
+        page, live_server, FACILITATOR[0], reverse("blueprint:project_detail", args=[project.pk])
+    )
+    link = page.locator("main").get_by_role("link", name="Download PDF")
+    busy = page.locator("main a.btn[data-busy-download][href$='export.pdf']")
+    return link, busy
 
 
 def assert_no_reload(page: Page) -> None:

@@ -4,11 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from accounts.models import User
 from blueprint.models import ActivityEntry, Project
+
+
+def _change_number_next(project: Project) -> int:
+    """Move the project's change number on by one and return the new number: one
+    UPDATE ... RETURNING where the database has it (PostgreSQL, SQLite 3.35+)."""
+    if connection.features.can_return_columns_from_insert:  # the same SQLite version
+        table = connection.ops.quote_name(Project._meta.db_table)
+        column = connection.ops.quote_name(Project._meta.get_field("change_number").column)
+        key = connection.ops.quote_name(Project._meta.pk.column)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {column} = {column} + 1 WHERE {key} = %s RETURNING {column}",
+                [project.pk],
+            )
+            row = cursor.fetchone()
+        return row[0]
+    Project.objects.filter(pk=project.pk).update(change_number=F("change_number") + 1)
+    return change_number_of(project)
 
 
 def change_number_of(project: Project | int) -> int:
@@ -38,9 +56,10 @@ def activity_record(
     writers to one project take numbers in the order they commit, and a reader that has
     seen number N has seen every change up to N.
     """
-    with transaction.atomic():
-        Project.objects.filter(pk=project.pk).update(change_number=F("change_number") + 1)
-        number = change_number_of(project)
+    # All or nothing with the caller's change (no savepoint of its own: a failure here
+    # fails the caller's transaction, as it must).
+    with transaction.atomic(savepoint=False):
+        number = _change_number_next(project)
         project.change_number = number
         if action in (ActivityEntry.Action.DELETED, ActivityEntry.Action.IMPORTED):
             notes_orphans_forget(project)

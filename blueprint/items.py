@@ -53,6 +53,15 @@ class ItemKind:
             qs = qs.prefetch_related(*self.prefetch_related)
         return qs
 
+    def saved(self, obj: models.Model) -> models.Model:
+        """A just-saved item as its row shows it, without reading it again: its related
+        objects are the ones the form chose, and the lists the save emptied (the
+        many-to-many choices it changed; all of them for a new item) are read, as the
+        page's queryset reads them; the lists it left as they were are still loaded."""
+        if self.prefetch_related:
+            models.prefetch_related_objects([obj], *self.prefetch_related)
+        return obj
+
     @property
     def verbose_name(self) -> str:
         return self.title or str(self.model._meta.verbose_name)
@@ -188,8 +197,9 @@ def item_save(
                 before = snapshot_fields(rows.get())
             instance.revision = revision
         try:
-            # A savepoint, so that a clash leaves the outer transaction usable.
-            with transaction.atomic():
+            # No savepoint of its own: a clash fails this whole save, and the block above
+            # (a savepoint itself when a caller's transaction is open) undoes it.
+            with transaction.atomic(savepoint=False):
                 obj = form.save()
         except IntegrityError as exc:
             # The form checked uniqueness, but someone saved the same thing since.

@@ -123,8 +123,7 @@ def item_create(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
         return _render_form(request, item_kind_, access, form, status=409)
     if not request.htmx:
         return redirect(_page_url(item_kind_, access, obj))
-    obj = _item_or_404(item_kind_, access, obj.pk)
-    return _changed(_render_row(request, item_kind_, access, obj))
+    return _changed(_render_row(request, item_kind_, access, item_kind_.saved(obj)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -182,8 +181,7 @@ def item_update(request: HtmxHttpRequest, pk: int, kind: str, item_pk: int) -> H
         )
     if not request.htmx:
         return redirect(_page_url(item_kind_, access, obj))
-    obj = _item_or_404(item_kind_, access, obj.pk)
-    return _changed(_render_row(request, item_kind_, access, obj))
+    return _changed(_render_row(request, item_kind_, access, item_kind_.saved(obj)))
 
 
 def _form_values(form: Any) -> dict[str, str]:

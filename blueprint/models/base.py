@@ -26,6 +26,21 @@ class BlueprintItem(models.Model):
             self.revision = (self.revision or 0) + 1
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        # A related object just read from this database (by the form's choice field, by
+        # an import) needs no second query to show that it exists; the database's own
+        # foreign key still refuses one that has gone since.
+        read = {
+            f.name
+            for f in self._meta.concrete_fields
+            if f.many_to_one
+            and (obj := self._state.fields_cache.get(f.name)) is not None
+            and not obj._state.adding
+            and obj._state.db is not None
+            and obj.pk == getattr(self, f.attname)
+        }
+        super().clean_fields(exclude=set(exclude or ()) | read)
+
     def clean(self) -> None:
         """What no two items of a project may share (`rules.UNIQUE`), with its message at
         the field; subclasses add their own rules and call this."""

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from blueprint import rules
 from blueprint.document import (
@@ -84,6 +84,32 @@ def test_the_model_refuses_it_for_the_admin(project: Project) -> None:
     with pytest.raises(ValidationError) as raised:
         System(project=project, name="crm").full_clean()
     assert raised.value.message_dict["name"] == [rules.SYSTEM_NAME_TAKEN.format(name="crm")]
+
+
+@pytest.mark.django_db
+def test_the_model_checks_a_related_item_exists_unless_it_was_just_read(
+    project: Project,
+) -> None:
+    """A related item read from the database is not looked up again; an id alone, or an
+    item never saved, or one deleted since it was read, is."""
+    attribute = f.AttributeFactory(project=project)
+    crm = attribute.source_of_truth or f.SystemFactory(project=project, name="CRM")
+    attribute.source_of_truth = System.objects.get(pk=crm.pk)
+    attribute.full_clean()
+    attribute.source_of_truth_id = 10**9
+    with pytest.raises(ValidationError) as raised:
+        attribute.full_clean()
+    assert "source_of_truth" in raised.value.message_dict
+    attribute.source_of_truth = System(project=project, name="Never saved", pk=10**9 + 1)
+    with pytest.raises(ValidationError) as raised:
+        attribute.full_clean()
+    assert "source_of_truth" in raised.value.message_dict
+    gone = f.SystemFactory(project=project, name="Gone")
+    attribute.source_of_truth = gone
+    System.objects.filter(pk=gone.pk).delete()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        attribute.save()  # the database's foreign key is the last word (at the commit)
+        connection.check_constraints()
 
 
 # --- a mapping from a system to itself ----------------------------------------------

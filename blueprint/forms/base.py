@@ -6,7 +6,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 
 from blueprint.models import Project
@@ -53,11 +53,16 @@ class ItemForm(forms.ModelForm):
             self.loaded = _as_loaded(self.instance)
         if self.instance.pk and not self.is_bound:
             self.fields["revision"].initial = self.instance.revision
-        for field in self.fields.values():
+        # The queryset each choice field offers when it offers every item of the project
+        # (a subclass that narrows a field replaces it): see _kept.
+        self._whole_project: dict[str, models.QuerySet[Any]] = {}
+        for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField):
                 model = field.queryset.model
                 if any(f.name == "project" for f in model._meta.get_fields()):
                     field.queryset = field.queryset.filter(project=project)
+                    if field.to_field_name in (None, model._meta.pk.name):
+                        self._whole_project[name] = field.queryset
                 field.error_messages["invalid_choice"] = CROSS_PROJECT_CHOICE
                 if isinstance(field, forms.ModelMultipleChoiceField):
                     field.error_messages["invalid_choice"] = CROSS_PROJECT_CHOICE
@@ -94,6 +99,52 @@ class ItemForm(forms.ModelForm):
         for name in refused:
             if hasattr(self, "cleaned_data"):
                 self.add_error(name, CROSS_PROJECT_CHOICE)
+
+    def _clean_fields(self) -> None:
+        # Django's own loop, except that a choice left as it was loaded is taken from the
+        # loaded item instead of being looked up again (see _kept).
+        for name, bf in self._bound_items():
+            try:
+                kept = self._kept(name, bf)
+                self.cleaned_data[name] = bf.field._clean_bound_field(bf) if kept is None else kept
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as e:
+                self.add_error(name, e)
+
+    def _kept(self, name: str, bf: forms.BoundField) -> Any:
+        """What a choice the person left as it was loaded cleans to, without a query: the
+        related object (or the list) loaded with the item. Only where the field offers
+        every item of the project, so that it is a choice the field would accept anyway;
+        None where it must be looked up."""
+        field = bf.field
+        whole = self._whole_project.get(name)
+        if self.loaded is None or whole is None or field.disabled or field.queryset is not whole:
+            return None
+        try:
+            model_field = self.loaded._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            prefetched = getattr(self.loaded, "_prefetched_objects_cache", {})
+            if not model_field.many_to_many or name not in prefetched:
+                return None
+            loaded = list(prefetched[name])
+            submitted = bf.data if isinstance(bf.data, list | tuple) else []
+            if sorted(map(str, submitted)) != sorted(str(o.pk) for o in loaded):
+                return None
+            if field.required and not loaded:
+                return None
+            chosen = field.queryset.filter(pk__in=[o.pk for o in loaded])
+            chosen._result_cache = loaded  # type: ignore[attr-defined]
+            chosen._prefetch_done = True  # type: ignore[attr-defined]
+            return chosen
+        if not model_field.many_to_one or not model_field.is_cached(self.loaded):
+            return None
+        related = model_field.get_cached_value(self.loaded)
+        if related is None or str(bf.data) != str(related.pk):
+            return None
+        return related
 
     def _update_errors(self, errors: ValidationError) -> None:
         # A model rule names the field it is about; when this form does not show that

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from blueprint.forms.base import CROSS_PROJECT_CHOICE
 from blueprint.forms.mapping import (
@@ -302,3 +304,62 @@ class TestReasonCodeForm:
         form = ReasonCodeForm({"outcome": OutcomeFactory().pk, "code": "x"}, project=project)
         assert not form.is_valid()
         assert form.errors["outcome"] == [CROSS_PROJECT_CHOICE]
+
+
+class TestChoicesLeftAsLoaded:
+    """A choice the person left as it was loaded is the object loaded with the item: no
+    query looks it up again; a changed one, or one a form narrows, still is checked."""
+
+    @pytest.fixture
+    def loaded(self, project: Project, contact: Entity, crm: System, erp: System) -> Attribute:
+        attribute = AttributeFactory(project=project, entity=contact, source_of_truth=crm)
+        attribute.display_systems.add(crm, erp)
+        attribute.update_systems.add(crm)
+        return (
+            Attribute.objects.select_related("entity", "source_of_truth")
+            .prefetch_related("display_systems", "update_systems")
+            .get(pk=attribute.pk)
+        )
+
+    def test_unchanged_choices_are_not_looked_up_again(
+        self, project: Project, loaded: Attribute, crm: System, erp: System
+    ) -> None:
+        data = AttributeForm.saved_values(loaded, project=project)
+        form = AttributeForm({**data, "description": "New words"}, project=project, instance=loaded)
+        with CaptureQueriesContext(connection) as queries:
+            assert form.is_valid(), form.errors
+        asked = " ".join(q["sql"] for q in queries.captured_queries)
+        assert 'FROM "blueprint_system"' not in asked
+        assert 'FROM "blueprint_entity"' not in asked
+        assert form.cleaned_data["source_of_truth"] == crm
+        assert form.cleaned_data["entity"] == loaded.entity
+        assert sorted(form.cleaned_data["display_systems"], key=str) == sorted([crm, erp], key=str)
+        assert list(form.cleaned_data["update_systems"].values_list("pk", flat=True)) == [crm.pk]
+
+    def test_a_changed_choice_is_looked_up_and_checked(
+        self, project: Project, loaded: Attribute, erp: System
+    ) -> None:
+        other = SystemFactory(name="Elsewhere")  # another project's system
+        data = AttributeForm.saved_values(loaded, project=project)
+        form = AttributeForm(
+            {**data, "source_of_truth": erp.pk, "update_systems": [erp.pk, other.pk]},
+            project=project,
+            instance=loaded,
+        )
+        assert not form.is_valid()
+        assert form.errors["update_systems"] == [CROSS_PROJECT_CHOICE]
+        assert form.cleaned_data["source_of_truth"] == erp
+
+    def test_a_choice_a_form_narrows_is_checked_even_unchanged(
+        self, project: Project, loaded: Attribute
+    ) -> None:
+        class Narrowed(AttributeForm):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.fields["source_of_truth"].queryset = System.objects.none()
+                self.fields["display_systems"].queryset = System.objects.none()
+
+        data = AttributeForm.saved_values(loaded, project=project)
+        form = Narrowed(data, project=project, instance=loaded)
+        assert not form.is_valid()
+        assert set(form.errors) == {"source_of_truth", "display_systems"}

@@ -1,5 +1,6 @@
-"""The app's URLconf plus one bare view, used only while `manage.py bench` measures a
-save against the least a Django view that updates one row can cost."""
+"""The app's URLconf plus one bare view, used only while `manage.py bench` (in process)
+and `manage.py loadrun` (through gunicorn, `blueprint.bench_settings`) measure a save
+against the least a Django view that updates one row can cost."""
 
 from __future__ import annotations
 

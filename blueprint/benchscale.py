@@ -2,9 +2,10 @@
 
 - Pages at the large size and at twice that: the time of the workshop pages whose cost
   must not grow with the blueprint, and their ratio (the goal is within 1.2x).
-- An attribute saved through the app against a bare Django view that updates one row,
-  both as a browser sends them, through the same middleware (the bare view lives in
-  `blueprint.bench_urls`, a URLconf used only while this runs).
+- An attribute saved through the app against Django's own UpdateView of the same row,
+  and against one bare UPDATE, all as a browser sends them, through the same middleware
+  (the two bare views live in `blueprint.bench_urls`, a URLconf used only while this
+  runs).
 - The field mapping sheet replaced by its own CSV: the queries a 1,000-row import costs.
 """
 
@@ -34,6 +35,16 @@ def _wall(fn: Callable[[], Any]) -> float:
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
+
+
+def _posted(client: Client, url: str, data: dict[str, Any], status: int, **extra: Any) -> float:
+    """Seconds one POST took; it must answer as a successful save does."""
+    started = time.perf_counter()
+    response = client.post(url, data, **extra)
+    took = time.perf_counter() - started
+    if response.status_code != status:
+        raise AssertionError(f"POST {url} answered {response.status_code}, not {status}.")
+    return took
 
 
 def _p95(values: list[float]) -> float:
@@ -75,34 +86,39 @@ def page_times(
 
 
 def save_times(project: Project, host: str) -> dict[str, float]:
-    """An attribute's description saved through the app, and the same row updated by a
-    bare view: p50 and p95 of each (ms)."""
+    """An attribute's description saved through the app, through Django's own UpdateView
+    and by a bare UPDATE view (`blueprint.bench_urls`), in turns: p50 and p95 of each
+    (ms)."""
     client = _facilitator_client(project, host)
     attribute = Attribute.objects.filter(entity__project=project).order_by("pk").first()
     assert attribute is not None
     url = reverse("blueprint:item_update", args=[project.pk, "attribute", attribute.pk])
-    app: list[float] = []
-    bare: list[float] = []
+    times: dict[str, list[float]] = {"app": [], "django": [], "bare": []}
     with override_settings(ROOT_URLCONF="blueprint.bench_urls"):
-        bare_url = reverse("bench_bare_update", args=[attribute.pk])
+        urls = {
+            "django": reverse("bench_django", args=[attribute.pk]),
+            "bare": reverse("bench_bare_update", args=[attribute.pk]),
+        }
         for n in range(SAVES + 1):
             attribute.refresh_from_db()
             data = AttributeForm.saved_values(attribute, project=project)
             data["description"] = f"Saved {n} times by the benchmark."
-            took = _wall(lambda data=data: client.post(url, data, HTTP_HX_REQUEST="true"))
-            took_bare = _wall(lambda n=n: client.post(bare_url, {"description": f"Bare {n}"}))
+            took = {
+                "app": _posted(client, url, data, 200, HTTP_HX_REQUEST="true"),
+                "django": _posted(client, urls["django"], {**data, "description": "Django"}, 302),
+                "bare": _posted(client, urls["bare"], {"description": f"Bare {n}"}, 200),
+            }
             if n:  # the first of each is a warm-up
-                app.append(took * 1000)
-                bare.append(took_bare * 1000)
+                for name, seconds in took.items():
+                    times[name].append(seconds * 1000)
     attribute.refresh_from_db()
     if not attribute.description.startswith("Bare"):
         raise AssertionError("The benchmark's saves did not reach the database.")
-    return {
-        "app_p50": statistics.median(app),
-        "app_p95": _p95(app),
-        "bare_p50": statistics.median(bare),
-        "bare_p95": _p95(bare),
-    }
+    figures: dict[str, float] = {}
+    for name, values in times.items():
+        figures[f"{name}_p50"] = statistics.median(values)
+        figures[f"{name}_p95"] = _p95(values)
+    return figures
 
 
 def import_figures(project: Project) -> dict[str, float]:

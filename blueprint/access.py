@@ -53,13 +53,17 @@ def get_project_for(
     `write` asks for permission to change the blueprint, `manage` for the facilitator's
     rights over members and the project itself.
     """
+    # One membership per person and project: no ordering (and no join to order by), and
+    # the person is the one the request already holds.
     membership = (
-        Membership.objects.select_related("project", "user")
+        Membership.objects.select_related("project")
         .filter(project_id=pk, user_id=request.user.pk)
+        .order_by()
         .first()
     )
     if membership is None:
         raise Http404("No such project.")
+    membership.user = request.user
     project = membership.project
     if manage and not membership.is_facilitator:
         raise PermissionDenied("Only a facilitator can do this.")

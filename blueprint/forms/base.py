@@ -130,8 +130,9 @@ class ItemForm(forms.ModelForm):
             if not model_field.many_to_many or name not in prefetched:
                 return None
             loaded = list(prefetched[name])
-            submitted = bf.data if isinstance(bf.data, list | tuple) else []
-            if sorted(map(str, submitted)) != sorted(str(o.pk) for o in loaded):
+            if not isinstance(bf.data, list | tuple):  # absent or malformed: Django decides
+                return None
+            if sorted(map(str, bf.data)) != sorted(str(o.pk) for o in loaded):
                 return None
             if field.required and not loaded:
                 return None

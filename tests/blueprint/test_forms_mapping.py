@@ -350,6 +350,18 @@ class TestChoicesLeftAsLoaded:
         assert form.errors["update_systems"] == [CROSS_PROJECT_CHOICE]
         assert form.cleaned_data["source_of_truth"] == erp
 
+    def test_a_list_that_is_not_a_list_is_left_to_django(
+        self, project: Project, loaded: Attribute, crm: System
+    ) -> None:
+        loaded.update_systems.clear()
+        empty = Attribute.objects.prefetch_related("update_systems").get(pk=loaded.pk)
+        data = AttributeForm.saved_values(empty, project=project)
+        form = AttributeForm(
+            {**data, "update_systems": str(crm.pk)}, project=project, instance=empty
+        )
+        assert not form.is_valid()
+        assert form.errors["update_systems"] == ["Enter a list of values."]
+
     def test_a_choice_a_form_narrows_is_checked_even_unchanged(
         self, project: Project, loaded: Attribute
     ) -> None:

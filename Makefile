@@ -80,4 +80,4 @@ bench: migrate
 	exit $$status
 
 load: migrate
-	$(PY) manage.py loadrun
+	$(PY) manage.py loadrun --saves 0

@@ -55,12 +55,10 @@ def get_project_for(
     """
     # One membership per person and project: no ordering (and no join to order by), and
     # the person is the one the request already holds.
-    membership = (
-        Membership.objects.select_related("project")
-        .filter(project_id=pk, user_id=request.user.pk)
-        .order_by()
-        .first()
+    found = Membership.objects.select_related("project").filter(
+        project_id=pk, user_id=request.user.pk
     )
+    membership = next(iter(found.order_by()[:1]), None)
     if membership is None:
         raise Http404("No such project.")
     membership.user = request.user

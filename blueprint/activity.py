@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from django.db import connection, transaction
@@ -13,20 +14,25 @@ from blueprint.models import ActivityEntry, Project
 
 def _change_number_next(project: Project) -> int:
     """Move the project's change number on by one and return the new number: one
-    UPDATE ... RETURNING where the database has it (PostgreSQL, SQLite 3.35+)."""
-    if connection.features.can_return_columns_from_insert:  # the same SQLite version
-        table = connection.ops.quote_name(Project._meta.db_table)
-        column = connection.ops.quote_name(Project._meta.get_field("change_number").column)
-        key = connection.ops.quote_name(Project._meta.pk.column)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {column} = {column} + 1 WHERE {key} = %s RETURNING {column}",
-                [project.pk],
-            )
-            row = cursor.fetchone()
-        return row[0]
-    Project.objects.filter(pk=project.pk).update(change_number=F("change_number") + 1)
-    return change_number_of(project)
+    UPDATE ... RETURNING on PostgreSQL and SQLite 3.35+, else an UPDATE and a read."""
+    returning = connection.vendor == "postgresql" or (
+        connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
+    )
+    if not returning:
+        Project.objects.filter(pk=project.pk).update(change_number=F("change_number") + 1)
+        return Project.objects.values_list("change_number", flat=True).get(pk=project.pk)
+    table = connection.ops.quote_name(Project._meta.db_table)
+    column = connection.ops.quote_name(Project._meta.get_field("change_number").column)
+    key = connection.ops.quote_name(Project._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = {column} + 1 WHERE {key} = %s RETURNING {column}",
+            [project.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Project.DoesNotExist(f"No project {project.pk} to log a change of.")
+    return row[0]
 
 
 def change_number_of(project: Project | int) -> int:

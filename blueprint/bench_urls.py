@@ -4,9 +4,10 @@ and `manage.py loadrun` (through gunicorn, `blueprint.bench_settings`) time a sa
 - a bare view that runs one UPDATE of the row: the least a view that updates one row
   can cost, the baseline of the performance issue (a save within 1.3x of it);
 - Django's own UpdateView of an attribute, with the fields the app's form has: what a
-  Django view that updates one row through a form costs with nothing of this app (no
-  project rules, no revision check, no activity log, no change number, no row drawn
-  again), a second baseline of our own.
+  Django view that updates one row through a form costs. It runs the model's own rules
+  (`Model.full_clean`), but not the app's form (choices limited to the project), the
+  revision check, the activity log, the change number or the row drawn again (it answers
+  with a redirect): a second baseline of our own.
 """
 
 from __future__ import annotations

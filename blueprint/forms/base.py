@@ -115,8 +115,8 @@ class ItemForm(forms.ModelForm):
     def _kept(self, name: str, bf: forms.BoundField) -> Any:
         """What a choice the person left as it was loaded cleans to, without a query: the
         related object (or the list) loaded with the item. Only where the field offers
-        every item of the project, so that it is a choice the field would accept anyway;
-        None where it must be looked up."""
+        every item of the project and the loaded objects are this project's, so that it is
+        a choice the field would accept anyway; None where it must be looked up."""
         field = bf.field
         whole = self._whole_project.get(name)
         if self.loaded is None or whole is None or field.disabled or field.queryset is not whole:
@@ -134,6 +134,8 @@ class ItemForm(forms.ModelForm):
                 return None
             if sorted(map(str, bf.data)) != sorted(str(o.pk) for o in loaded):
                 return None
+            if not all(self._ours(o) for o in loaded):
+                return None
             if field.required and not loaded:
                 return None
             chosen = field.queryset.filter(pk__in=[o.pk for o in loaded])
@@ -143,9 +145,14 @@ class ItemForm(forms.ModelForm):
         if not model_field.many_to_one or not model_field.is_cached(self.loaded):
             return None
         related = model_field.get_cached_value(self.loaded)
-        if related is None or str(bf.data) != str(related.pk):
+        if related is None or str(bf.data) != str(related.pk) or not self._ours(related):
             return None
         return related
+
+    def _ours(self, related: models.Model) -> bool:
+        """Whether a loaded object is one of this project's (an item that points elsewhere,
+        as the admin can make one, is refused at the field like a forged id)."""
+        return getattr(related, "project_id", None) == self.project.pk
 
     def _update_errors(self, errors: ValidationError) -> None:
         # A model rule names the field it is about; when this form does not show that

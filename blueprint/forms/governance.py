@@ -197,7 +197,8 @@ class GuardrailForm(ItemForm):
         super().__init__(*args, **kwargs)
         attribute = self.fields["attribute"]
         assert isinstance(attribute, forms.ModelChoiceField)
-        attribute.queryset = attribute.queryset.select_related("entity")
+        # The row a save answers with names the attribute's source of truth.
+        attribute.queryset = attribute.queryset.select_related("entity", "source_of_truth")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

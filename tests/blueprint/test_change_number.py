@@ -136,3 +136,32 @@ def test_the_system_map_is_drawn_once_per_change(
     assert alice.get(url, **HX).content == first and len(drawn) == 1
     alice.post(item_url("item_create", project, "system"), {"name": "CRM", **SYSTEM}, **HX)
     assert b"CRM" in alice.get(url, **HX).content and len(drawn) == 2
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["update-returning", "update-then-read"])
+def test_the_number_moves_on_in_one_statement_where_the_database_can(
+    project: Project, returning: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from blueprint import activity
+
+    if not returning:  # as on an SQLite older than 3.35
+        monkeypatch.setattr(activity, "connection", _Vendor("sqlite", activity.connection))
+        monkeypatch.setattr(activity.sqlite3, "sqlite_version_info", (3, 31, 1))
+    start = change_number_of(project)
+    with CaptureQueriesContext(connection) as queries:
+        assert activity._change_number_next(project) == start + 1
+    assert change_number_of(project) == start + 1
+    assert len(queries) == (1 if returning else 2)
+    with pytest.raises(Project.DoesNotExist):
+        activity._change_number_next(Project(pk=10**9))
+
+
+class _Vendor:
+    """The database connection, said to be of another vendor."""
+
+    def __init__(self, vendor: str, real: object) -> None:
+        self.vendor = vendor
+        self._real = real
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)

@@ -350,6 +350,24 @@ class TestChoicesLeftAsLoaded:
         assert form.errors["update_systems"] == [CROSS_PROJECT_CHOICE]
         assert form.cleaned_data["source_of_truth"] == erp
 
+    def test_an_unchanged_choice_of_another_project_is_refused(
+        self, project: Project, loaded: Attribute
+    ) -> None:
+        """As the admin can store one: left as it is, it is still not this project's."""
+        elsewhere = SystemFactory(name="Elsewhere")
+        Attribute.objects.filter(pk=loaded.pk).update(source_of_truth=elsewhere)
+        loaded.display_systems.add(SystemFactory(name="Further"))
+        stray = (
+            Attribute.objects.select_related("entity", "source_of_truth")
+            .prefetch_related("display_systems", "update_systems")
+            .get(pk=loaded.pk)
+        )
+        data = AttributeForm.saved_values(stray, project=project)
+        form = AttributeForm({**data, "description": "New"}, project=project, instance=stray)
+        assert not form.is_valid()
+        assert form.errors["source_of_truth"] == [CROSS_PROJECT_CHOICE]
+        assert form.errors["display_systems"] == [CROSS_PROJECT_CHOICE]
+
     def test_a_list_that_is_not_a_list_is_left_to_django(
         self, project: Project, loaded: Attribute, crm: System
     ) -> None:

@@ -379,8 +379,9 @@ class Command(BaseCommand):
                 1.3,
                 "x",
             ),
-            # Ours, beside the issue's: what the rules, the revision check, the log and the
-            # row drawn again cost over Django's own UpdateView of the same row.
+            # Ours, beside the issue's: what the app's form (choices of this project), the
+            # revision check, the log, the change number and the row drawn again cost over
+            # Django's own UpdateView of the same row (which runs the model's rules too).
             (
                 "attribute save over Django's UpdateView",
                 saves["app_p50"] / saves["django_p50"],

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from blueprint import rules
 from blueprint.activity import activity_record
 from blueprint.models import (
     ActivityEntry,
@@ -51,8 +53,30 @@ class SystemInline(admin.TabularInline):
     fields = ["name", "kind", "api_maturity", "api_documentation", "test_environment"]
 
 
+class SameProjectForm(forms.ModelForm):
+    """The admin's form: the many-to-many choices offer every project's items, and none of
+    another project may be chosen (the model's clean checks the single ones)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        project = cleaned.get("project") or getattr(self.instance, "project", None)
+        if project is not None:
+            chosen = {
+                f.name: cleaned[f.name]
+                for f in self._meta.model._meta.many_to_many
+                if cleaned.get(f.name) is not None
+            }
+            errors = rules.other_project_errors(self.instance, project_id=project.pk, chosen=chosen)
+            for name in chosen:
+                if name in errors:
+                    self.add_error(name, errors[name])
+        return cleaned
+
+
 class ChangeLogged(admin.ModelAdmin):
     """An admin whose saves and deletes count as changes of their project's blueprint."""
+
+    form = SameProjectForm
 
     # A change made here is a change of the blueprint like any other: it is logged, and
     # the project's change number moves on (live pages, cached readiness).

@@ -25,6 +25,7 @@ from blueprint.document import (
     label_of,
 )
 
+OTHER_PROJECT = "Choose from this project's own items."
 SYSTEM_NAME_TAKEN = "This project already has a system called “{name}”."
 ENTITY_NAME_TAKEN = "This project already has an entity called “{name}”."
 ATTRIBUTE_NAME_TAKEN = "{entity} already has an attribute called “{name}”."
@@ -368,6 +369,25 @@ def duplicate_errors(instance: Any) -> dict[str, str]:
             at, message = _taken(section, item, other, _stored_name)
             return {at.removesuffix("_id"): message}
     return {}
+
+
+def other_project_errors(
+    instance: Any, *, project_id: int | None = None, chosen: dict[str, Any] | None = None
+) -> dict[str, str]:
+    """{field: message} for each item this one points at that is another project's: its
+    related objects as set on it (an id alone is not read: the imports resolve ids within
+    the project), and the many-to-many choices given as `chosen` (saved after the item)."""
+    project_id = instance.project_id if project_id is None else project_id
+    errors: dict[str, str] = {}
+    for f in instance._meta.concrete_fields:
+        if f.many_to_one and f.name != "project" and f.is_cached(instance):
+            related = f.get_cached_value(instance)
+            if related is not None and getattr(related, "project_id", project_id) != project_id:
+                errors[f.name] = OTHER_PROJECT
+    for name, items in (chosen or {}).items():
+        if any(getattr(o, "project_id", project_id) != project_id for o in items):
+            errors[name] = OTHER_PROJECT
+    return errors
 
 
 def member_problems(doc: Document) -> list[Problem]:

@@ -9,9 +9,10 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 
+from blueprint import rules
 from blueprint.models import Project
 
-CROSS_PROJECT_CHOICE = "Choose from this project's own items."
+CROSS_PROJECT_CHOICE = rules.OTHER_PROJECT
 
 
 def _as_loaded(instance: models.Model) -> models.Model:
@@ -22,6 +23,11 @@ def _as_loaded(instance: models.Model) -> models.Model:
     if prefetched is not None:
         loaded._prefetched_objects_cache = dict(prefetched)  # type: ignore[attr-defined]
     return loaded
+
+
+def _said(message: Any) -> str:
+    """A validation message as the form shows it."""
+    return ValidationError(message).messages[0] if message else ""
 
 
 def _is_id(value: Any) -> bool:
@@ -166,7 +172,12 @@ class ItemForm(forms.ModelForm):
                     field is not None and not field.widget.is_hidden
                 )
                 placed.setdefault(name if shown else NON_FIELD_ERRORS, []).extend(messages)
-            errors = ValidationError(placed)
+            # A message the field already shows (its choice refused, then the model's
+            # rule about the same value) is not said twice.
+            for name, messages in placed.items():
+                said = set(self._errors.get(name, []) if self._errors else [])
+                placed[name] = [m for m in messages if _said(m) not in said]
+            errors = ValidationError({name: ms for name, ms in placed.items() if ms})
         super()._update_errors(errors)
 
     def _save_m2m(self) -> None:

@@ -42,11 +42,12 @@ class BlueprintItem(models.Model):
         super().clean_fields(exclude=set(exclude or ()) | read)
 
     def clean(self) -> None:
-        """What no two items of a project may share (`rules.UNIQUE`), with its message at
-        the field; subclasses add their own rules and call this."""
+        """What no two items of a project may share (`rules.UNIQUE`) and no item of another
+        project to point at, with the message at the field; subclasses add their own
+        rules and call this."""
         from blueprint import rules
 
-        errors = rules.duplicate_errors(self)
+        errors = {**rules.other_project_errors(self), **rules.duplicate_errors(self)}
         if hasattr(self, "acceptance_text") and (
             message := rules.acceptance_problem(self.acceptance_text)
         ):

@@ -92,8 +92,9 @@ def test_the_model_checks_a_related_item_exists_unless_it_was_just_read(
 ) -> None:
     """A related item read from the database is not looked up again; an id alone, or an
     item never saved, or one deleted since it was read, is."""
-    attribute = f.AttributeFactory(project=project)
-    crm = attribute.source_of_truth or f.SystemFactory(project=project, name="CRM")
+    crm = f.SystemFactory(project=project, name="CRM")
+    entity = f.EntityFactory(project=project)
+    attribute = f.AttributeFactory(project=project, entity=entity, source_of_truth=crm)
     attribute.source_of_truth = System.objects.get(pk=crm.pk)
     attribute.full_clean()
     attribute.source_of_truth_id = 10**9

@@ -382,12 +382,18 @@ def other_project_errors(
     for f in instance._meta.concrete_fields:
         if f.many_to_one and f.name != "project" and f.is_cached(instance):
             related = f.get_cached_value(instance)
-            if related is not None and getattr(related, "project_id", project_id) != project_id:
+            if related is not None and not in_project(related, project_id):
                 errors[f.name] = OTHER_PROJECT
     for name, items in (chosen or {}).items():
-        if any(getattr(o, "project_id", project_id) != project_id for o in items):
+        if not all(in_project(o, project_id) for o in items):
             errors[name] = OTHER_PROJECT
     return errors
+
+
+def in_project(related: Any, project_id: int | None) -> bool:
+    """Whether an item may be pointed at from the project: it is the project's own (what
+    belongs to no project, such as a person, may be pointed at from any)."""
+    return getattr(related, "project_id", project_id) == project_id
 
 
 def member_problems(doc: Document) -> list[Problem]:

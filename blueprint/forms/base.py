@@ -140,7 +140,7 @@ class ItemForm(forms.ModelForm):
                 return None
             if sorted(map(str, bf.data)) != sorted(str(o.pk) for o in loaded):
                 return None
-            if not all(self._ours(o) for o in loaded):
+            if not all(rules.in_project(o, self.project.pk) for o in loaded):
                 return None
             if field.required and not loaded:
                 return None
@@ -151,14 +151,11 @@ class ItemForm(forms.ModelForm):
         if not model_field.many_to_one or not model_field.is_cached(self.loaded):
             return None
         related = model_field.get_cached_value(self.loaded)
-        if related is None or str(bf.data) != str(related.pk) or not self._ours(related):
+        if related is None or str(bf.data) != str(related.pk):
             return None
-        return related
-
-    def _ours(self, related: models.Model) -> bool:
-        """Whether a loaded object is one of this project's (an item that points elsewhere,
-        as the admin can make one, is refused at the field like a forged id)."""
-        return getattr(related, "project_id", None) == self.project.pk
+        # An item that points into another project (as stored before the rule) is refused
+        # at the field by Django's lookup, like a forged id.
+        return related if rules.in_project(related, self.project.pk) else None
 
     def _update_errors(self, errors: ValidationError) -> None:
         # A model rule names the field it is about; when this form does not show that
@@ -220,7 +217,6 @@ class ItemForm(forms.ModelForm):
         mapping grid, a bulk change), the others as they are saved: the change passes
         exactly the checks a save of the whole form would."""
         data = {**cls.saved_values(instance, project=project), **changes}
-        data["revision"] = instance.revision
         return cls(data, project=project, instance=instance)
 
     def submitted_revision(self) -> int:

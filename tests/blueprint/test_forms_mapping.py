@@ -306,6 +306,15 @@ class TestReasonCodeForm:
         assert form.errors["outcome"] == [CROSS_PROJECT_CHOICE]
 
 
+def as_the_page_loads(pk: int) -> Attribute:
+    """An attribute with its related items and lists loaded, as an edit form finds it."""
+    return (
+        Attribute.objects.select_related("entity", "source_of_truth")
+        .prefetch_related("display_systems", "update_systems")
+        .get(pk=pk)
+    )
+
+
 class TestChoicesLeftAsLoaded:
     """A choice the person left as it was loaded is the object loaded with the item: no
     query looks it up again; a changed one, or one a form narrows, still is checked."""
@@ -315,11 +324,7 @@ class TestChoicesLeftAsLoaded:
         attribute = AttributeFactory(project=project, entity=contact, source_of_truth=crm)
         attribute.display_systems.add(crm, erp)
         attribute.update_systems.add(crm)
-        return (
-            Attribute.objects.select_related("entity", "source_of_truth")
-            .prefetch_related("display_systems", "update_systems")
-            .get(pk=attribute.pk)
-        )
+        return as_the_page_loads(attribute.pk)
 
     def test_unchanged_choices_are_not_looked_up_again(
         self, project: Project, loaded: Attribute, crm: System, erp: System
@@ -357,11 +362,7 @@ class TestChoicesLeftAsLoaded:
         elsewhere = SystemFactory(name="Elsewhere")
         Attribute.objects.filter(pk=loaded.pk).update(source_of_truth=elsewhere)
         loaded.display_systems.add(SystemFactory(name="Further"))
-        stray = (
-            Attribute.objects.select_related("entity", "source_of_truth")
-            .prefetch_related("display_systems", "update_systems")
-            .get(pk=loaded.pk)
-        )
+        stray = as_the_page_loads(loaded.pk)
         data = AttributeForm.saved_values(stray, project=project)
         form = AttributeForm({**data, "description": "New"}, project=project, instance=stray)
         assert not form.is_valid()

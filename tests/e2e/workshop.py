@@ -85,6 +85,13 @@ def pdf_download_link(page: Page, live_server, project: Project) -> tuple[Locato
     return link, busy
 
 
+def assert_pdf_downloaded(download, link: Locator) -> None:
+    """What a "Download PDF" click ends with: a PDF file, and the link at rest again."""
+    assert download.value.suggested_filename.endswith(".pdf")
+    expect(link).to_have_text("Download PDF")
+    expect(link).not_to_have_attribute("aria-busy", "true")
+
+
 def assert_no_reload(page: Page) -> None:
     assert page.evaluate("window.__marker") == 1, "the page was reloaded"
 

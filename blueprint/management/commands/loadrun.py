@@ -33,8 +33,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.urls import reverse
 
 from accounts.models import User
+from blueprint.benchscale import percentile, save_budgets, save_figures
 from blueprint.interchange.json import project_import
 from blueprint.interchange.templates import templates_list
 from blueprint.models import Attribute, Membership, Project, Role
@@ -158,17 +160,19 @@ class Participant(threading.Thread):
         with Django's own UpdateView of the same row and a bare UPDATE of it
         (`blueprint.bench_urls`), one request at a time (ms), after `warmup` rounds that
         are not counted (each server process is slow on its first request of each)."""
-        times: dict[str, list[float]] = {"save": [], "django": [], "bare": []}
-        pk = self.attribute["pk"]
+        times: dict[str, list[float]] = {"app": [], "django": [], "bare": []}
+        args = [self.attribute["pk"]]
+        django = reverse("bench_django", urlconf="blueprint.bench_urls", args=args)
+        bare = reverse("bench_bare_update", urlconf="blueprint.bench_urls", args=args)
         for n in range(warmup + count):
             started = time.perf_counter()
             saved = self._save(kind="setup")
-            took = {"save": time.perf_counter() - started}
+            took = {"app": time.perf_counter() - started}
             if not saved:
                 raise CommandError("A timed save failed.")
             for name, path, data, expected in (
-                ("django", f"/__bench__/attribute/{pk}/django/", self._form_data(), 302),
-                ("bare", f"/__bench__/attribute/{pk}/", {"description": f"Bare {n}"}, 200),
+                ("django", django, self._form_data(), 302),
+                ("bare", bare, {"description": f"Bare {n}"}, 200),
             ):
                 started = time.perf_counter()
                 status, _text = self._request("setup", path, data, follow=False)
@@ -200,7 +204,7 @@ class Participant(threading.Thread):
         a["description"] = f"Checked at {time.strftime('%H:%M:%S')} by {self.email}."
         status, _text = self._request(
             kind,
-            f"/p/{self.project.pk}/items/attribute/{a['pk']}/edit/",
+            reverse("blueprint:item_update", args=[self.project.pk, "attribute", a["pk"]]),
             self._form_data(),
             HTMX,
             follow=False,
@@ -208,14 +212,6 @@ class Participant(threading.Thread):
         if status == 200:
             a["revision"] += 1
         return status == 200
-
-
-def _percentile(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 class Command(BaseCommand):
@@ -338,33 +334,24 @@ class Command(BaseCommand):
         errors = [s for s in samples if not s.ok]
         every = [s.seconds * 1000 for s in samples]
         lines: list[str] = []
-        judged: list[tuple[str, float, float]] = []
+        judged: list[tuple[str, float, float, str]] = []
         if saves:
-            at50 = {name: statistics.median(values) for name, values in saves.items()}
-            at95 = {name: _percentile(values, 95) for name, values in saves.items()}
+            figures = save_figures(saves)
             lines += [
                 f"Attribute save through gunicorn on {connection.vendor}, one request at a "
-                f"time ({len(saves['save'])} in turns with Django's UpdateView and a bare "
+                f"time ({len(saves['app'])} in turns with Django's UpdateView and a bare "
                 "UPDATE of the same row; the description changed, as in a workshop):",
                 *(
-                    f"  {label:<26} p50 / p95 {at50[name]:5.1f} / {at95[name]:5.1f} ms"
+                    f"  {label:<26} p50 / p95 {figures[f'{name}_p50']:5.1f}"
+                    f" / {figures[f'{name}_p95']:5.1f} ms"
                     for name, label in (
-                        ("save", "the app's save"),
+                        ("app", "the app's save"),
                         ("django", "Django's UpdateView"),
                         ("bare", "a bare UPDATE view"),
                     )
                 ),
-                f"  the save over the bare UPDATE {at50['save'] / at50['bare']:.2f}x,"
-                f" over Django's UpdateView {at50['save'] / at50['django']:.2f}x",
             ]
-            judged = [
-                ("attribute save over a bare UPDATE view", at50["save"] / at50["bare"], 1.3),
-                # Ours, beside the issue's: what the app's form (choices of this project),
-                # the revision check, the log, the change number and the row drawn again
-                # cost over Django's own UpdateView (which runs the model's rules too).
-                ("attribute save over Django's UpdateView", at50["save"] / at50["django"], 1.3),
-                ("attribute save p95, ms", at95["save"], 40),
-            ]
+            judged = save_budgets(figures)
         lines += [
             f"Load run: {count} participants for {options['seconds']} s on "
             f"{connection.vendor} through gunicorn ({options['workers']} workers × 4 threads)",
@@ -375,16 +362,16 @@ class Command(BaseCommand):
             ms = [s.seconds * 1000 for s in items]
             lines.append(
                 f"    {kind:<14} {len(items):5d}  p50 {statistics.median(ms):6.0f} ms  "
-                f"p95 {_percentile(ms, 95):6.0f} ms  p99 {_percentile(ms, 99):6.0f} ms"
+                f"p95 {percentile(ms, 95):6.0f} ms  p99 {percentile(ms, 99):6.0f} ms"
                 f"  errors {sum(not s.ok for s in items)}"
             )
-        p95 = _percentile(every, 95)
+        p95 = percentile(every, 95)
         budget = options["budget_p95"]
         failed = []
         lines.append("  budgets:")
-        for label, value, limit in (
-            ("errors", len(errors), 0),
-            ("p95 of all requests, ms", p95, budget),
+        for label, value, limit, _unit in (
+            ("errors", len(errors), 0, ""),
+            ("p95 of all requests, ms", p95, budget, "ms"),
             *judged,
         ):
             ok = value <= limit
